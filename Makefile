@@ -1,0 +1,63 @@
+# The project's vocabulary: make run, make test, make lint, make format.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format migrate seed superuser clean check-python
+
+help:
+	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT) (DEBUG on)"
+	@echo "make test       run the test suite"
+	@echo "make lint       ruff, the template linter and the missing-migration check"
+	@echo "make format     format Python and templates"
+	@echo "make superuser  create an admin login"
+	@echo "make clean      remove the virtualenv and the local database"
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
+		echo "This project needs Python 3.12 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+		echo "Install it with 'pyenv install 3.12' (the repo's .python-version then selects it)"; \
+		echo "or 'uv python install 3.12', or run: make PYTHON=/path/to/python3.12 ..."; \
+		exit 1; }
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	@$(MAKE) --no-print-directory check-python
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+venv: $(BIN)/activate
+
+migrate: venv
+	DEBUG=1 $(MANAGE) migrate --no-input
+
+seed: migrate
+	DEBUG=1 $(MANAGE) load_seed_content
+
+run: seed
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+superuser: migrate
+	DEBUG=1 $(MANAGE) createsuperuser
+
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

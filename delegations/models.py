@@ -1,0 +1,689 @@
+import calendar
+import datetime
+from pathlib import Path
+
+from django.conf import global_settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from .richtext import RichTextField
+
+LANGUAGE_CHOICES = sorted(global_settings.LANGUAGES, key=lambda lang: lang[1])
+
+
+class Section(models.Model):
+    """The editable introduction of one part of the Global Leadership section."""
+
+    class Key(models.TextChoices):
+        GLOBAL_LEADERSHIP = "global-leadership", "Global Leadership (landing page)"
+        DELEGATIONS = "delegations", "International Delegations"
+        SYMPOSIUM = "symposium", "International Symposium"
+
+    key = models.CharField(
+        max_length=40,
+        choices=Key,
+        unique=True,
+        help_text="Which part of the site this introduction belongs to.",
+    )
+    heading = models.CharField(max_length=200)
+    intro = RichTextField(blank=True, verbose_name="introduction")
+    contact = models.ForeignKey(
+        "Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "Whom visitors should ask about this part of the site. Shown, for example, "
+            "when no delegation is open for registration."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.heading or self.get_key_display()
+
+    def get_absolute_url(self):
+        return {
+            self.Key.GLOBAL_LEADERSHIP: reverse("delegations:landing"),
+            self.Key.DELEGATIONS: reverse("delegations:delegation-list"),
+            self.Key.SYMPOSIUM: reverse("symposium:symposium-list"),
+        }[self.key]
+
+    @classmethod
+    def for_page(cls, *keys):
+        """Return the sections for `keys` as a dict; a missing one is an unsaved blank."""
+        found = {
+            section.key: section
+            for section in cls.objects.filter(key__in=keys).select_related("contact")
+        }
+        return {
+            key.replace("-", "_"): found.get(key)
+            or cls(key=key, heading=cls.Key(key).label.split(" (")[0])
+            for key in keys
+        }
+
+
+class Country(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    code = models.CharField(
+        "ISO code",
+        max_length=2,
+        blank=True,
+        help_text="Two-letter ISO 3166 code, e.g. GB for the United Kingdom. Optional.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="country_code_unique",
+                violation_error_message="Another country already uses this ISO code.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="How the organisation is named in short, e.g. UNESCO.",
+    )
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    SPONSOR = "sponsor", "Sponsor"
+    PARTNER = "partner", "Partner"
+    HOST = "host", "Host"
+
+
+class Contact(models.Model):
+    name = models.CharField(max_length=200)
+    title = models.CharField(
+        "job title", max_length=200, blank=True, help_text="For example: Chief Operating Officer."
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.email})" if self.email else self.name
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Exact days"
+    MONTH = "month", "Month only"
+    YEAR = "year", "Year only"
+    UNKNOWN = "unknown", "Not known yet"
+
+
+def _month_end(day):
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def format_date_span(start, end, precision):
+    """Say a date span as precisely as it is known: "January 9-17, 2015", "October 2013"."""
+    if precision == DatePrecision.UNKNOWN or start is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    if precision == DatePrecision.MONTH:
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start:%B} {start.year}"
+        if start.year == end.year:
+            return f"{start:%B}–{end:%B} {end.year}"
+        return f"{start:%B} {start.year} – {end:%B} {end.year}"
+    if start == end:
+        return f"{start:%B} {start.day}, {start.year}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start:%B} {start.day}-{end.day}, {end.year}"
+    if start.year == end.year:
+        return f"{start:%B} {start.day} – {end:%B} {end.day}, {end.year}"
+    return f"{start:%B} {start.day}, {start.year} – {end:%B} {end.day}, {end.year}"
+
+
+def normalise_date_span(start, end, precision):
+    """Widen a span to the whole months or years it is known by.
+
+    Storing "October 2013" as October 1-31 lets the database order trips and tell
+    upcoming from past with plain date comparisons, whatever the precision.
+    """
+    if precision == DatePrecision.UNKNOWN or start is None:
+        return None, None
+    end = end or start
+    if precision == DatePrecision.MONTH:
+        return start.replace(day=1), _month_end(end)
+    if precision == DatePrecision.YEAR:
+        return datetime.date(start.year, 1, 1), datetime.date(end.year, 12, 31)
+    return start, end
+
+
+def date_span_constraints(prefix):
+    return [
+        models.CheckConstraint(
+            condition=Q(end_date__gte=models.F("start_date")) | Q(start_date__isnull=True),
+            name=f"{prefix}_ends_after_start",
+            violation_error_message="The end date cannot be before the start date.",
+        ),
+        models.CheckConstraint(
+            condition=(
+                Q(
+                    date_precision=DatePrecision.UNKNOWN,
+                    start_date__isnull=True,
+                    end_date__isnull=True,
+                )
+                | (
+                    ~Q(date_precision=DatePrecision.UNKNOWN)
+                    & Q(start_date__isnull=False, end_date__isnull=False)
+                )
+            ),
+            name=f"{prefix}_dates_match_precision",
+            violation_error_message=(
+                "Give a start date unless the dates are marked as not known yet, "
+                "and leave both dates empty when they are."
+            ),
+        ),
+    ]
+
+
+class DateSpan(models.Model):
+    """Dates stated as precisely as they are known (shared by trips and symposia)."""
+
+    date_precision = models.CharField(
+        "how precise the dates are",
+        max_length=10,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text=(
+            "Month only shows “October 2013”; year only shows “2007”. For those, any day "
+            "in the month or year will do as the start date."
+        ),
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Leave empty for a single day, month or year."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.start_date, self.end_date = normalise_date_span(
+            self.start_date, self.end_date, self.date_precision
+        )
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.date_precision != DatePrecision.UNKNOWN and self.start_date is None:
+            raise ValidationError(
+                {"start_date": "Give a start date, or choose “Not known yet” for the dates."}
+            )
+        if self.date_precision == DatePrecision.UNKNOWN:
+            self.start_date = self.end_date = None
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        self.start_date, self.end_date = normalise_date_span(
+            self.start_date, self.end_date, self.date_precision
+        )
+
+    @property
+    def dates_display(self):
+        return format_date_span(self.start_date, self.end_date, self.date_precision)
+
+    @property
+    def dates_known(self):
+        return self.start_date is not None
+
+    @property
+    def datetime_attr(self):
+        """The start as an HTML `datetime` value, as precise as it is known."""
+        if not self.dates_known:
+            return ""
+        formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
+        return self.start_date.strftime(formats.get(self.date_precision, "%Y-%m-%d"))
+
+
+class DelegationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def upcoming(self, today=None):
+        """Trips that have not ended yet (including one under way), soonest first.
+
+        Ordered by end date so that a trip with exact dates comes before one known
+        only by its month or year, which may fall anywhere in that period.
+        """
+        today = today or timezone.localdate()
+        return self.filter(end_date__gte=today).order_by("end_date", "start_date", "title")
+
+    def past(self, today=None):
+        """Trips that have ended, newest first; trips with unrecorded dates last.
+
+        A trip whose dates are not known yet is counted as past: an upcoming trip
+        is always announced with at least its year.
+        """
+        today = today or timezone.localdate()
+        return self.filter(Q(end_date__lt=today) | Q(end_date__isnull=True)).order_by(
+            models.F("end_date").desc(nulls_last=True), "title"
+        )
+
+    def with_listing_relations(self):
+        return self.prefetch_related(
+            models.Prefetch("destinations", queryset=Destination.objects.select_related("country")),
+            models.Prefetch("reports", queryset=Report.objects.published()),
+        )
+
+
+class Delegation(DateSpan):
+    title = models.CharField(
+        max_length=200, help_text="Usually the places visited, e.g. “London and Paris”."
+    )
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The trip's web address. Filled in from the title."
+    )
+    summary = models.TextField(
+        max_length=600,
+        blank=True,
+        help_text="One or two plain sentences for lists, search engines and link previews.",
+    )
+    body = RichTextField(blank=True, help_text="The full description of the trip.")
+    hero_image = models.ImageField(
+        "hero photo",
+        upload_to="delegations/hero/",
+        blank=True,
+        width_field="hero_width",
+        height_field="hero_height",
+        help_text="A wide photo.",
+    )
+    hero_width = models.PositiveIntegerField(editable=False, null=True)
+    hero_height = models.PositiveIntegerField(editable=False, null=True)
+    hero_alt = models.CharField(
+        "hero photo description",
+        max_length=250,
+        blank=True,
+        help_text="What the photo shows, for people who cannot see it. Required with a photo.",
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="delegations", verbose_name="topics and focus areas"
+    )
+    contacts = models.ManyToManyField(
+        Contact,
+        blank=True,
+        related_name="delegations",
+        help_text="Whom visitors should contact about this trip.",
+    )
+    registration = RichTextField(
+        "how to register or ask",
+        blank=True,
+        help_text="Shown while the trip is upcoming: how to register, see an agenda or ask.",
+    )
+    agenda_file = models.FileField(upload_to="delegations/agendas/", blank=True)
+    agenda_url = models.URLField("agenda link", blank=True)
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        help_text="Only published trips are shown to the public. Staff can preview drafts.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("start_date").desc(nulls_last=True), "title"]
+        constraints = [
+            *date_span_constraints("delegation"),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_alt=""),
+                name="delegation_hero_has_alt",
+                violation_error_message="Describe the hero photo for people who cannot see it.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.dates_display})" if self.dates_known else self.title
+
+    def get_absolute_url(self):
+        return reverse("delegations:delegation-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.is_published
+
+    def is_upcoming(self, today=None):
+        today = today or timezone.localdate()
+        return self.end_date is not None and self.end_date >= today
+
+    def is_under_way(self, today=None):
+        today = today or timezone.localdate()
+        return self.start_date is not None and self.start_date <= today <= self.end_date
+
+    @property
+    def archive_year(self):
+        return self.start_date.year if self.start_date else None
+
+    @property
+    def status(self):
+        return "Upcoming" if self.is_upcoming() else "Past"
+
+    @cached_property
+    def destinations_display(self):
+        return "; ".join(str(d) for d in self.destinations.all())
+
+    @cached_property
+    def places_display(self):
+        """The places as a phrase: "Argentina and Uruguay"."""
+        names = [d.short_name for d in self.destinations.all()]
+        if len(names) < 2:
+            return "".join(names)
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+class Destination(models.Model):
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.CASCADE, related_name="destinations"
+    )
+    place = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="A city or region, e.g. London or Scandinavia. Leave empty for a whole country.",
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="destinations",
+        help_text="Leave empty for a region that spans countries, e.g. Scandinavia.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(place="") | Q(country__isnull=False),
+                name="destination_has_place_or_country",
+                violation_error_message="Give a place, a country or both.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.place and self.country_id:
+            return f"{self.place}, {self.country}"
+        return self.place or str(self.country)
+
+    @property
+    def short_name(self):
+        return self.place or str(self.country)
+
+
+class Appearance(models.Model):
+    """An organisation's part in a delegation: sponsor, partner or host."""
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="appearances")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Role, default=Role.PARTNER)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "sponsor or partner"
+        verbose_name_plural = "sponsors and partners"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "organisation", "role"],
+                name="delegation_organisation_role_unique",
+                violation_error_message="This organisation already has this role on the trip.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, delegation__is_published=True)
+
+
+class Report(models.Model):
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="reports")
+    title = models.CharField(max_length=250)
+    subtitle = models.CharField(max_length=250, blank=True)
+    slug = models.SlugField(max_length=250, unique=True, help_text="Filled in from the title.")
+    language = models.CharField(
+        max_length=10, choices=LANGUAGE_CHOICES, default="en", help_text="The title's language."
+    )
+    alternate_title = models.CharField(
+        "title in another language",
+        max_length=250,
+        blank=True,
+        help_text="For a bilingual report, e.g. “Abriendo Puertas Con ICT”.",
+    )
+    alternate_language = models.CharField(
+        "its language",
+        max_length=10,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text="The language of the title in another language.",
+    )
+    published_on = models.DateField("publication date", null=True, blank=True)
+    summary = RichTextField("summary and key takeaways", blank=True)
+    file = models.FileField(
+        "PDF file", upload_to="reports/", blank=True, help_text="The report as a PDF."
+    )
+    external_url = models.URLField(
+        "link", blank=True, help_text="Where the report can be read, if it is not uploaded here."
+    )
+    not_online = models.BooleanField(
+        "not available online",
+        default=False,
+        help_text=(
+            "Tick when there is no file or link to offer: the page then shows the title "
+            "and summary without a download link."
+        ),
+    )
+    file_size = models.PositiveBigIntegerField(editable=False, null=True)
+    cover_image = models.ImageField(upload_to="reports/covers/", blank=True)
+    cover_alt = models.CharField("cover description", max_length=250, blank=True)
+    is_published = models.BooleanField("published", default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(external_url="") | Q(not_online=True),
+                name="report_has_file_or_link",
+                violation_error_message=(
+                    "Upload the PDF or give a link to the report, or tick “not available online”."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(alternate_title="") | ~Q(alternate_language=""),
+                name="report_alternate_title_has_language",
+                violation_error_message="Say which language the other title is in.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cover_image="") | ~Q(cover_alt=""),
+                name="report_cover_has_alt",
+                violation_error_message="Describe the cover image for people who cannot see it.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_title
+
+    def save(self, *args, **kwargs):
+        # Kept with the record so that listing reports never asks the file storage.
+        self.file_size = self.file.size if self.file else None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "delegations:report-detail",
+            kwargs={"delegation_slug": self.delegation.slug, "slug": self.slug},
+        )
+
+    def clean(self):
+        super().clean()
+        if self.file or self.external_url:
+            self.not_online = False
+
+    @property
+    def is_public(self):
+        return self.is_published and self.delegation.is_published
+
+    @property
+    def full_title(self):
+        parts = [self.title]
+        if self.alternate_title:
+            parts.append(self.alternate_title)
+        return ": ".join(parts)
+
+    @property
+    def languages(self):
+        return [code for code in (self.language, self.alternate_language) if code]
+
+    @property
+    def file_format(self):
+        return Path(self.file.name).suffix.lstrip(".").upper() or "File"
+
+
+class Photo(models.Model):
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(
+        upload_to="delegations/photos/",
+        blank=True,
+        width_field="width",
+        height_field="height",
+        help_text="Until a picture is uploaded the caption is shown in a placeholder.",
+    )
+    caption = models.CharField(
+        max_length=250, help_text="E.g. “Our group in Portugal, October 2013”."
+    )
+    alt_text = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it. Required with a picture.",
+    )
+    credit = models.CharField(max_length=200, blank=True, help_text="Who took the photo.")
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(alt_text=""),
+                name="photo_has_alt_text",
+                violation_error_message="Describe the picture for people who cannot see it.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption
+
+
+class Dispatch(models.Model):
+    """What delegates publish during a trip: a blog post or a podcast episode."""
+
+    class Kind(models.TextChoices):
+        BLOG = "blog", "Blog post"
+        PODCAST = "podcast", "Podcast episode"
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="dispatches")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.BLOG)
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=250, help_text="Filled in from the title.")
+    author = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField("date", default=timezone.localdate)
+    body = RichTextField(blank=True, help_text="The post, or the episode's notes.")
+    external_url = models.URLField(
+        "link", blank=True, help_text="Where the post or episode is published, if elsewhere."
+    )
+    audio_file = models.FileField(upload_to="dispatches/audio/", blank=True)
+    audio_url = models.URLField("audio link", blank=True)
+    transcript = RichTextField(blank=True, help_text="For podcast episodes.")
+    is_published = models.BooleanField("published", default=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        verbose_name_plural = "dispatches"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "slug"],
+                name="dispatch_slug_unique_per_delegation",
+                violation_error_message="Another dispatch of this trip already uses this slug.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(body="") | ~Q(external_url="") | ~Q(audio_file="") | ~Q(audio_url=""),
+                name="dispatch_has_content",
+                violation_error_message="Write the text, give a link or add the audio.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "delegations:dispatch-detail",
+            kwargs={"delegation_slug": self.delegation.slug, "slug": self.slug},
+        )
+
+    @property
+    def is_public(self):
+        return self.is_published and self.delegation.is_published
+
+    @property
+    def audio_source(self):
+        return self.audio_file.url if self.audio_file else self.audio_url

@@ -1,0 +1,140 @@
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from delegations.models import (
+    Appearance,
+    Contact,
+    Country,
+    DatePrecision,
+    Delegation,
+    Destination,
+    Dispatch,
+    Organisation,
+    Photo,
+    Report,
+    Section,
+    Topic,
+)
+
+
+class CountryFactory(DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Country {n}")
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    name = factory.Faker("name")
+    title = "Director of Programs"
+    email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    phone = "+1 202 555 0100"
+
+
+class TopicFactory(DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class SectionFactory(DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ["key"]
+
+    key = Section.Key.DELEGATIONS
+    heading = "International Delegations"
+    intro = "<p>Our delegations.</p>"
+
+
+class DelegationFactory(DjangoModelFactory):
+    class Meta:
+        model = Delegation
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Trip {n}")
+    slug = factory.Sequence(lambda n: f"trip-{n}")
+    summary = "A study tour of schools and ministries."
+    date_precision = DatePrecision.DAY
+    start_date = datetime.date(2013, 10, 7)
+    end_date = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.date_precision == DatePrecision.DAY and o.start_date),
+        factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=5)),
+        None,
+    )
+    is_published = True
+
+    class Params:
+        undated = factory.Trait(
+            date_precision=DatePrecision.UNKNOWN, start_date=None, end_date=None
+        )
+
+    @factory.post_generation
+    def destinations(self, create, extracted, **kwargs):
+        if create:
+            countries = ["Portugal"] if extracted is None else extracted
+            for order, country in enumerate(countries):
+                DestinationFactory(
+                    delegation=self, country=CountryFactory(name=country), order=order
+                )
+
+
+class DestinationFactory(DjangoModelFactory):
+    class Meta:
+        model = Destination
+
+    delegation = factory.SubFactory(DelegationFactory, destinations=[])
+    country = factory.SubFactory(CountryFactory)
+
+
+class AppearanceFactory(DjangoModelFactory):
+    class Meta:
+        model = Appearance
+
+    delegation = factory.SubFactory(DelegationFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ReportFactory(DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    delegation = factory.SubFactory(DelegationFactory)
+    title = factory.Sequence(lambda n: f"Report {n}")
+    slug = factory.Sequence(lambda n: f"report-{n}")
+    summary = "<p>Key takeaways.</p>"
+    external_url = "https://example.org/report.pdf"
+
+
+class PhotoFactory(DjangoModelFactory):
+    class Meta:
+        model = Photo
+
+    delegation = factory.SubFactory(DelegationFactory)
+    caption = factory.Sequence(lambda n: f"Delegates at school {n}")
+
+
+class DispatchFactory(DjangoModelFactory):
+    class Meta:
+        model = Dispatch
+
+    delegation = factory.SubFactory(DelegationFactory)
+    title = factory.Sequence(lambda n: f"Day {n} in the classroom")
+    slug = factory.Sequence(lambda n: f"day-{n}")
+    author = "A. Delegate"
+    published_on = datetime.date(2013, 10, 8)
+    body = "<p>What we saw today.</p>"

@@ -1,0 +1,199 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from delegations.models import (
+    DatePrecision,
+    Delegation,
+    Destination,
+    Report,
+    format_date_span,
+    normalise_date_span,
+)
+
+from .clock import on
+from .factories import CountryFactory, DelegationFactory, ReportFactory
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "expected"),
+    [
+        (D(2015, 1, 9), D(2015, 1, 17), DatePrecision.DAY, "January 9-17, 2015"),
+        (D(2015, 1, 9), D(2015, 1, 9), DatePrecision.DAY, "January 9, 2015"),
+        (D(2015, 1, 30), D(2015, 2, 3), DatePrecision.DAY, "January 30 – February 3, 2015"),
+        (D(2014, 12, 30), D(2015, 1, 3), DatePrecision.DAY, "December 30, 2014 – January 3, 2015"),
+        (D(2013, 10, 1), D(2013, 10, 31), DatePrecision.MONTH, "October 2013"),
+        (D(2013, 10, 1), D(2013, 11, 30), DatePrecision.MONTH, "October–November 2013"),
+        (D(2007, 1, 1), D(2007, 12, 31), DatePrecision.YEAR, "2007"),
+        (None, None, DatePrecision.UNKNOWN, ""),
+    ],
+)
+def test_dates_are_shown_exactly_as_precisely_as_known(start, end, precision, expected):
+    assert format_date_span(start, end, precision) == expected
+
+
+def test_month_and_year_spans_cover_the_whole_period():
+    assert normalise_date_span(D(2013, 10, 15), None, DatePrecision.MONTH) == (
+        D(2013, 10, 1),
+        D(2013, 10, 31),
+    )
+    assert normalise_date_span(D(2007, 6, 1), None, DatePrecision.YEAR) == (
+        D(2007, 1, 1),
+        D(2007, 12, 31),
+    )
+    assert normalise_date_span(D(2015, 1, 9), None, DatePrecision.DAY) == (
+        D(2015, 1, 9),
+        D(2015, 1, 9),
+    )
+
+
+@pytest.mark.django_db
+def test_saving_normalises_the_dates_to_their_precision():
+    trip = DelegationFactory(
+        date_precision=DatePrecision.MONTH, start_date=D(2013, 10, 20), end_date=None
+    )
+    trip.refresh_from_db()
+    assert (trip.start_date, trip.end_date) == (D(2013, 10, 1), D(2013, 10, 31))
+    assert trip.dates_display == "October 2013"
+    assert trip.datetime_attr == "2013-10"
+
+
+@pytest.mark.django_db
+class TestUpcomingAndPast:
+    @pytest.fixture
+    def trips(self):
+        return {
+            "days": DelegationFactory(
+                title="Days", start_date=D(2015, 1, 9), end_date=D(2015, 1, 17)
+            ),
+            "month": DelegationFactory(
+                title="Month", date_precision=DatePrecision.MONTH, start_date=D(2015, 3, 1)
+            ),
+            "year": DelegationFactory(
+                title="Year", date_precision=DatePrecision.YEAR, start_date=D(2015, 1, 1)
+            ),
+            "undated": DelegationFactory(title="Undated", undated=True),
+        }
+
+    def titles(self, queryset):
+        return [trip.title for trip in queryset]
+
+    def test_on_new_years_day_2015_every_dated_2015_trip_is_upcoming_soonest_first(self, trips):
+        with on(D(2015, 1, 1)):
+            assert self.titles(Delegation.objects.upcoming()) == ["Days", "Month", "Year"]
+            assert self.titles(Delegation.objects.past()) == ["Undated"]
+            assert trips["days"].is_upcoming()
+
+    def test_a_trip_under_way_is_still_upcoming_until_its_last_day(self, trips):
+        with on(D(2015, 1, 17)):
+            assert trips["days"].is_upcoming()
+            assert trips["days"].is_under_way()
+        with on(D(2015, 1, 18)):
+            assert not trips["days"].is_upcoming()
+            assert "Days" in self.titles(Delegation.objects.past())
+
+    def test_a_month_trip_stays_upcoming_through_its_month(self, trips):
+        with on(D(2015, 3, 31)):
+            assert "Month" in self.titles(Delegation.objects.upcoming())
+        with on(D(2015, 4, 1)):
+            assert "Month" not in self.titles(Delegation.objects.upcoming())
+
+    def test_a_year_trip_stays_upcoming_through_its_year(self, trips):
+        with on(D(2015, 12, 31)):
+            assert self.titles(Delegation.objects.upcoming()) == ["Year"]
+        with on(D(2016, 1, 1)):
+            assert self.titles(Delegation.objects.upcoming()) == []
+
+    def test_past_trips_are_newest_first_and_undated_ones_last(self, trips):
+        with on(D(2026, 11, 29)):
+            assert self.titles(Delegation.objects.past()) == ["Year", "Month", "Days", "Undated"]
+
+    def test_a_trip_with_unknown_dates_is_never_upcoming(self, trips):
+        assert not trips["undated"].is_upcoming()
+        assert trips["undated"].dates_display == ""
+
+
+@pytest.mark.django_db
+class TestConstraints:
+    def test_end_before_start_is_rejected_by_the_database(self):
+        trip = DelegationFactory()
+        trip.start_date, trip.end_date = D(2015, 1, 17), D(2015, 1, 9)
+        with pytest.raises(IntegrityError, match="delegation_ends_after_start"):
+            trip.save()
+
+    def test_end_before_start_gets_a_plain_message_on_validation(self):
+        trip = DelegationFactory.build(start_date=D(2015, 1, 17), end_date=D(2015, 1, 9))
+        with pytest.raises(ValidationError) as error:
+            trip.full_clean()
+        assert "The end date cannot be before the start date." in str(error.value)
+
+    def test_a_dated_precision_needs_a_start_date(self):
+        trip = DelegationFactory.build(start_date=None, end_date=None)
+        with pytest.raises(ValidationError, match="Give a start date"):
+            trip.full_clean()
+
+    def test_slugs_are_unique(self):
+        DelegationFactory(slug="portugal")
+        with pytest.raises(ValidationError, match="already exists"):
+            DelegationFactory.build(slug="portugal").full_clean()
+
+    def test_a_report_needs_a_file_or_a_link_or_to_be_marked_not_online(self):
+        with pytest.raises(IntegrityError, match="report_has_file_or_link"):
+            ReportFactory(external_url="")
+
+    def test_a_report_marked_not_online_needs_no_file(self):
+        report = ReportFactory(external_url="", not_online=True)
+        assert report.pk
+
+    def test_giving_a_link_clears_the_not_online_mark(self):
+        report = ReportFactory.build(not_online=True, external_url="https://example.org/r.pdf")
+        report.clean()
+        assert report.not_online is False
+
+    def test_a_destination_needs_a_place_or_a_country(self):
+        trip = DelegationFactory(destinations=[])
+        with pytest.raises(IntegrityError, match="destination_has_place_or_country"):
+            Destination.objects.create(delegation=trip, place="")
+
+    def test_a_country_in_use_cannot_be_deleted(self):
+        from django.db.models import ProtectedError
+
+        DelegationFactory(destinations=["Uruguay"])
+        with pytest.raises(ProtectedError):
+            CountryFactory(name="Uruguay").delete()
+
+
+@pytest.mark.django_db
+def test_destinations_read_naturally():
+    trip = DelegationFactory(destinations=[])
+    uk = CountryFactory(name="United Kingdom")
+    trip.destinations.create(place="London", country=uk, order=0)
+    trip.destinations.create(place="Paris", country=CountryFactory(name="France"), order=1)
+    assert trip.destinations_display == "London, United Kingdom; Paris, France"
+    assert trip.places_display == "London and Paris"
+
+
+@pytest.mark.django_db
+def test_a_bilingual_report_lists_both_languages():
+    report = ReportFactory(
+        title="Opening Doors With ICT",
+        alternate_title="Abriendo Puertas Con ICT",
+        alternate_language="es",
+    )
+    assert report.languages == ["en", "es"]
+    assert str(report) == "Opening Doors With ICT: Abriendo Puertas Con ICT"
+
+
+@pytest.mark.django_db
+def test_a_report_file_records_its_size_and_format(settings):
+    from django.core.files.base import ContentFile
+
+    report = ReportFactory(external_url="", not_online=True)
+    report.file.save("report.pdf", ContentFile(b"%PDF-1.4 " + b"x" * 2039))
+    report = Report.objects.get(pk=report.pk)
+    assert report.file_size == 2048
+    assert report.file_format == "PDF"

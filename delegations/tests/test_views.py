@@ -1,0 +1,249 @@
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from delegations.models import Delegation, Section
+from symposium.tests.factories import SymposiumFactory
+
+from .clock import on
+from .factories import (
+    AppearanceFactory,
+    ContactFactory,
+    DelegationFactory,
+    DispatchFactory,
+    PhotoFactory,
+    ReportFactory,
+    SectionFactory,
+    TopicFactory,
+)
+
+D = datetime.date
+TODAY = D(2026, 11, 29)
+NEW_YEAR_2015 = D(2015, 1, 1)
+
+
+def text(response):
+    return response.content.decode()
+
+
+@pytest.mark.usefixtures("seeded")
+class TestLanding:
+    def test_shows_the_section_copy_and_the_current_symposium(self, client):
+        with on(TODAY):
+            page = text(client.get("/"))
+        assert "CoSN is committed to a global dialogue" in page
+        assert "International delegations are key parts of CoSN’s efforts" in page
+        assert "For over a decade, CoSN has been convening" in page
+        assert "Connected Learning: Implications for Schooling from Informal Learning" in page
+        assert 'href="/symposium/2014/"' in page
+        assert 'href="/symposium/"' in page
+
+    def test_with_no_upcoming_trip_says_whom_to_contact(self, client):
+        with on(TODAY):
+            page = text(client.get("/"))
+        assert "No delegation is open for registration right now." in page
+        assert 'href="mailto:ispero@cosn.org"' in page
+        assert "Join Us:" not in page
+
+    def test_lists_past_trips_with_their_reports(self, client):
+        with on(TODAY):
+            page = text(client.get("/"))
+        for title in ["Singapore", "Portugal", "London and Paris", "Australia"]:
+            assert f">{title}</a>" in page
+        assert "<cite>Reinventing Learning in Portugal</cite>: An Ecosystem Approach" in page
+        assert '<cite lang="es">Abriendo Puertas Con ICT</cite>' in page
+
+    def test_announces_singapore_before_it_happens(self, client):
+        with on(NEW_YEAR_2015):
+            page = text(client.get("/"))
+        assert (
+            "Join Us: CoSN is leading an International Delegation to Singapore from "
+            '<time datetime="2015-01-09">January 9-17, 2015</time>.'
+        ) in page
+        assert "Please contact Irene Spero" in page
+        assert "No delegation is open for registration" not in page
+
+    def test_a_trip_under_way_is_announced_as_such(self, client):
+        with on(D(2015, 1, 12)):
+            assert "Under way now" in text(client.get("/"))
+
+
+@pytest.mark.usefixtures("seeded")
+class TestDelegationList:
+    def test_groups_past_trips_by_year_newest_first(self, client):
+        with on(TODAY):
+            page = text(client.get(reverse("delegations:delegation-list")))
+        years = ["2015", "2013", "2011", "2009", "2007", "2004", "Year not recorded"]
+        positions = [page.index(f'<h3 class="year-heading">{year}</h3>') for year in years]
+        assert positions == sorted(positions)
+        assert page.index("South America (Argentina &amp; Uruguay)") > positions[-1]
+
+    def test_upcoming_trips_are_listed_before_they_happen(self, client):
+        with on(NEW_YEAR_2015):
+            page = text(client.get(reverse("delegations:delegation-list")))
+        upcoming, past = page.split('id="past-heading"')
+        assert "Singapore" in upcoming
+        assert "Singapore" not in past
+
+
+@pytest.mark.usefixtures("seeded")
+class TestDelegationDetail:
+    def test_upcoming_trip_shows_contact_and_registration(self, client):
+        with on(NEW_YEAR_2015):
+            page = text(client.get("/delegations/singapore-2015/"))
+        assert "Upcoming delegation" in page
+        assert '<time datetime="2015-01-09">January 9-17, 2015</time>' in page
+        assert "Register or ask" in page
+        assert "to see an agenda, or to register for the trip." in page
+        assert 'href="mailto:ispero@cosn.org"' in page
+
+    def test_past_trip_keeps_its_contact_but_drops_registration(self, client):
+        with on(TODAY):
+            page = text(client.get("/delegations/singapore-2015/"))
+        assert "Past delegation" in page
+        assert "Register or ask" not in page
+        assert "Irene Spero" in page
+
+    def test_photo_without_a_picture_shows_its_caption_in_a_placeholder(self, client):
+        page = text(client.get("/delegations/portugal-2013/"))
+        assert "<figcaption>Our group in Portugal, October 2013</figcaption>" in page
+        assert "photo__placeholder" in page
+        assert "<img" not in page
+
+    def test_report_without_a_file_shows_its_title_and_no_download_link(self, client):
+        page = text(client.get("/delegations/portugal-2013/"))
+        assert "Reinventing Learning in Portugal" in page
+        assert "Not available online." in page
+        assert "Download the report" not in page
+        assert 'href=""' not in page
+
+    def test_shows_every_part_of_a_trip(self, client):
+        trip = DelegationFactory(title="Finland", destinations=["Finland"])
+        trip.topics.add(TopicFactory(name="Teacher training"))
+        trip.contacts.add(ContactFactory(name="Ada Contact", phone="+1 202 555 0199"))
+        AppearanceFactory(delegation=trip, organisation__name="Nordic Partner")
+        DispatchFactory(delegation=trip, title="Notes from Helsinki")
+        page = text(client.get(trip.get_absolute_url()))
+        for fragment in [
+            "Teacher training",
+            "Ada Contact",
+            'href="tel:+12025550199"',
+            "Nordic Partner",
+            "Notes from Helsinki",
+        ]:
+            assert fragment in page
+
+    def test_unknown_slug_is_a_404(self, client):
+        assert client.get("/delegations/atlantis/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_report_download_link_states_format_and_size(client):
+    report = ReportFactory(external_url="", not_online=True)
+    report.file.save("takeaways.pdf", ContentFile(b"%PDF-1.4" + b"0" * 2040))
+    page = text(client.get(report.get_absolute_url()))
+    assert f'href="{report.file.url}"' in page
+    assert "(PDF, 2.0\xa0KB)" in page
+
+
+@pytest.mark.usefixtures("seeded")
+def test_bilingual_report_marks_its_spanish_title(client):
+    page = text(client.get("/delegations/argentina-uruguay/reports/opening-doors-with-ict/"))
+    assert '<span lang="es">Abriendo Puertas Con ICT</span>' in page
+    assert "English and Spanish" in page
+
+
+@pytest.mark.django_db
+def test_report_url_must_match_its_delegation(client):
+    report = ReportFactory()
+    other = DelegationFactory()
+    url = reverse(
+        "delegations:report-detail", kwargs={"delegation_slug": other.slug, "slug": report.slug}
+    )
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+class TestDrafts:
+    @pytest.fixture
+    def draft(self):
+        return DelegationFactory(title="Secret Trip", is_published=False)
+
+    def test_are_hidden_from_the_public(self, client, draft):
+        assert client.get(draft.get_absolute_url()).status_code == 404
+        assert "Secret Trip" not in text(client.get("/"))
+        assert "Secret Trip" not in text(client.get(reverse("delegations:delegation-list")))
+
+    def test_reports_of_a_draft_trip_are_hidden_too(self, client, draft):
+        report = ReportFactory(delegation=draft)
+        assert client.get(report.get_absolute_url()).status_code == 404
+
+    def test_a_draft_report_is_hidden_on_a_published_trip(self, client):
+        report = ReportFactory(title="Draft Report", is_published=False)
+        assert client.get(report.get_absolute_url()).status_code == 404
+        assert "Draft Report" not in text(client.get(report.delegation.get_absolute_url()))
+
+    def test_staff_can_preview_them_uncached_and_unindexed(self, staff_client, draft):
+        response = staff_client.get(draft.get_absolute_url())
+        assert response.status_code == 200
+        assert '<meta name="robots" content="noindex">' in text(response)
+        assert response["X-Robots-Tag"] == "noindex"
+        assert "no-cache" in response["Cache-Control"]
+        assert "Preview: this page is not published" in text(response)
+
+    def test_published_pages_are_not_marked_as_previews(self, staff_client):
+        trip = DelegationFactory()
+        response = staff_client.get(trip.get_absolute_url())
+        assert "noindex" not in text(response)
+        assert not response.has_header("X-Robots-Tag")
+
+
+def build_catalogue(trips):
+    """Published trips with everything a page lists: places, reports, photos, dispatches."""
+    for n in range(trips):
+        trip = DelegationFactory(start_date=D(2000 + n % 20, 5, 1), destinations=["A", "B"])
+        ReportFactory.create_batch(2, delegation=trip)
+        PhotoFactory.create_batch(3, delegation=trip)
+        DispatchFactory(delegation=trip)
+        trip.contacts.add(ContactFactory())
+    SymposiumFactory()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [
+        ("/", 8),
+        ("/delegations/", 6),
+        ("detail", 12),
+    ],
+)
+def test_query_count_does_not_grow_with_content(client, django_assert_max_num_queries, url, limit):
+    SectionFactory()
+    build_catalogue(2)
+    first = Delegation.objects.first()
+    url = first.get_absolute_url() if url == "detail" else url
+    few = count_queries(client, url)
+    build_catalogue(48)
+    PhotoFactory.create_batch(20, delegation=first)
+    ReportFactory.create_batch(10, delegation=first)
+    with django_assert_max_num_queries(limit):
+        many = count_queries(client, url)
+    assert many == few
+
+
+@pytest.mark.django_db
+def test_sections_missing_from_the_database_fall_back_to_their_names(client):
+    page = text(client.get("/"))
+    assert "<h1>Global Leadership</h1>" in page
+    assert Section.objects.count() == 0

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Resource, Symposium, SymposiumPartner
+
+
+class PartnerInline(admin.TabularInline):
+    model = SymposiumPartner
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "order"]
+    extra = 0
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    fields = ["kind", "title", "file", "url", "order"]
+    extra = 0
+
+
+@admin.register(Symposium)
+class SymposiumAdmin(admin.ModelAdmin):
+    list_display = ["year", "title", "theme", "when", "is_published"]
+    list_display_links = ["year", "title"]
+    list_filter = ["is_published"]
+    list_editable = ["is_published"]
+    search_fields = ["title", "theme", "description"]
+    inlines = [PartnerInline, ResourceInline]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["year", "title", "theme", "is_published"]}),
+        ("Date and place", {"fields": ["date_precision", ("start_date", "end_date"), "location"]}),
+        ("Description", {"fields": ["description"]}),
+    ]
