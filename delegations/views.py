@@ -103,6 +103,11 @@ class ReportDetailView(PreviewMixin, DetailView):
             .select_related("delegation")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["contact_section"] = Section.for_page("delegations")["delegations"]
+        return context
+
 
 class DispatchDetailView(PreviewMixin, DetailView):
     model = Dispatch

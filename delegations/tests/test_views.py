@@ -155,6 +155,8 @@ def test_bilingual_report_marks_its_spanish_title(client):
     page = text(client.get("/delegations/argentina-uruguay/reports/opening-doors-with-ict/"))
     assert '<span lang="es">Abriendo Puertas Con ICT</span>' in page
     assert "English and Spanish" in page
+    assert "This report is not available online." in page
+    assert 'href="mailto:ispero@cosn.org"' in page
 
 
 @pytest.mark.django_db
