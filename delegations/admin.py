@@ -38,6 +38,10 @@ class DestinationInline(admin.TabularInline):
     extra = 0
     min_num = 1
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # The admin shows min_num blank rows but does not enforce them unless asked to.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
 
 class AppearanceInline(admin.TabularInline):
     model = Appearance

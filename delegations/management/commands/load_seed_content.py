@@ -179,6 +179,8 @@ class Command(BaseCommand):
             self.load_delegation(dict(data))
         for data in SYMPOSIA:
             self.load_symposium(dict(data))
+        if options["verbosity"] < 1:
+            return
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Created {', '.join(self.created)}."))
         else:
