@@ -7,10 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate seed superuser clean check-python
+.PHONY: help run serve test lint format migrate seed superuser clean check-python
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT) (DEBUG on)"
+	@echo "make serve      the production stack locally: DEBUG off, collectstatic, gunicorn"
 	@echo "make test       run the test suite"
 	@echo "make lint       ruff, the template linter and the missing-migration check"
 	@echo "make format     format Python and templates"
@@ -41,6 +42,17 @@ seed: migrate
 
 run: seed
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+# Production settings over plain http on loopback: HTTPS redirects and secure cookies off.
+SERVE_ENV := DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-only-not-secret} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=0 \
+	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
+
+serve: venv
+	$(SERVE_ENV) $(MANAGE) migrate --no-input
+	$(SERVE_ENV) $(MANAGE) load_seed_content
+	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py cosn_global.wsgi
 
 superuser: migrate
 	DEBUG=1 $(MANAGE) createsuperuser

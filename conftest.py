@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -11,6 +12,10 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain http; HTTPS redirects have tests of their own.
+    settings.SECURE_SSL_REDIRECT = False
+    # The page cache outlives a test's database transaction: start every test empty.
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from . import views
 
 admin.site.site_header = "CoSN Global Leadership"
 admin.site.site_title = "CoSN Global Leadership admin"
@@ -13,5 +14,8 @@ urlpatterns = [
     path("", include("symposium.urls")),
 ]
 
-# Uploaded files are served by Django only in development.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):
+    # Files on the local disk; an object store serves its own URLs instead.
+    urlpatterns.append(
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media, name="media")
+    )

@@ -10,9 +10,41 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from .renditions import Renditions
 from .richtext import RichTextField
 
 LANGUAGE_CHOICES = sorted(global_settings.LANGUAGES, key=lambda lang: lang[1])
+
+
+class ContentVersion(models.Model):
+    """A counter that every change to the site's content moves on (see caching.py).
+
+    It lives in the database, next to the content, so that the change and the new
+    version commit together and every worker and server sees both at once.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="content_version_single_row")]
+
+    def __str__(self):
+        return f"Content version {self.version}"
+
+    @classmethod
+    def current(cls):
+        """(version, changed_at) now; one indexed read."""
+        row = cls.objects.filter(pk=1).values_list("version", "changed_at").first()
+        return row or (0, datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+
+    @classmethod
+    def bump(cls):
+        updated = cls.objects.filter(pk=1).update(
+            version=models.F("version") + 1, changed_at=timezone.now()
+        )
+        if not updated:
+            cls.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
 class Section(models.Model):
@@ -315,7 +347,9 @@ class DelegationQuerySet(models.QuerySet):
         )
 
 
-class Delegation(DateSpan):
+class Delegation(Renditions, DateSpan):
+    renditions = {"hero_image": ("hero_rendition", 1600)}
+
     title = models.CharField(
         max_length=200, help_text="Usually the places visited, e.g. “London and Paris”."
     )
@@ -338,6 +372,15 @@ class Delegation(DateSpan):
     )
     hero_width = models.PositiveIntegerField(editable=False, null=True)
     hero_height = models.PositiveIntegerField(editable=False, null=True)
+    hero_rendition = models.ImageField(
+        upload_to="delegations/hero/renditions/",
+        blank=True,
+        editable=False,
+        width_field="hero_rendition_width",
+        height_field="hero_rendition_height",
+    )
+    hero_rendition_width = models.PositiveIntegerField(editable=False, null=True)
+    hero_rendition_height = models.PositiveIntegerField(editable=False, null=True)
     hero_alt = models.CharField(
         "hero photo description",
         max_length=250,
@@ -595,7 +638,9 @@ class Report(models.Model):
         return Path(self.file.name).suffix.lstrip(".").upper() or "File"
 
 
-class Photo(models.Model):
+class Photo(Renditions, models.Model):
+    renditions = {"image": ("thumbnail", 800)}
+
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
         upload_to="delegations/photos/",
@@ -615,6 +660,15 @@ class Photo(models.Model):
     credit = models.CharField(max_length=200, blank=True, help_text="Who took the photo.")
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
+    thumbnail = models.ImageField(
+        upload_to="delegations/photos/renditions/",
+        blank=True,
+        editable=False,
+        width_field="thumbnail_width",
+        height_field="thumbnail_height",
+    )
+    thumbnail_width = models.PositiveIntegerField(editable=False, null=True)
+    thumbnail_height = models.PositiveIntegerField(editable=False, null=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

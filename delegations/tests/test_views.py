@@ -225,9 +225,9 @@ def count_queries(client, url):
 @pytest.mark.parametrize(
     ("url", "limit"),
     [
-        ("/", 8),
-        ("/delegations/", 6),
-        ("detail", 12),
+        ("/", 9),
+        ("/delegations/", 7),
+        ("detail", 13),
     ],
 )
 def test_query_count_does_not_grow_with_content(client, django_assert_max_num_queries, url, limit):

@@ -93,7 +93,7 @@ class TestPages:
     ):
         for edition in SymposiumFactory.create_batch(20):
             SymposiumPartnerFactory.create_batch(2, symposium=edition)
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             client.get(reverse("symposium:symposium-list"))
 
 

@@ -1,0 +1,50 @@
+import mimetypes
+import os
+import posixpath
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils._os import safe_join
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header, http_date
+from django.views.decorators.http import require_safe
+
+# Types a browser may show in the page; anything else is offered as a download.
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp", "image/gif"}
+
+
+@require_safe
+def media(request, path):
+    """Send an uploaded file from MEDIA_ROOT (used when media is on the local filesystem).
+
+    Behind nginx, with MEDIA_X_ACCEL_REDIRECT set to an internal location, nginx sends
+    the bytes and the app only checks the path; otherwise the file is streamed.
+    """
+    try:
+        full_path = safe_join(settings.MEDIA_ROOT, posixpath.normpath(path).lstrip("/"))
+    except (ValueError, OSError):
+        raise Http404("No such file.") from None
+    if not os.path.isfile(full_path):
+        raise Http404("No such file.")
+    stat = os.stat(full_path)
+    content_type = mimetypes.guess_type(full_path)[0] or "application/octet-stream"
+    not_modified = get_conditional_response(request, last_modified=int(stat.st_mtime))
+    if not_modified is not None:
+        return not_modified
+    filename = os.path.basename(full_path)
+    inline = content_type in INLINE_TYPES
+    if settings.MEDIA_X_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.MEDIA_X_ACCEL_REDIRECT.rstrip("/") + "/" + path
+        response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    else:
+        response = FileResponse(
+            open(full_path, "rb"),  # noqa: SIM115 - FileResponse closes it.
+            content_type=content_type,
+            as_attachment=not inline,
+            filename=filename,
+        )
+    response["Last-Modified"] = http_date(stat.st_mtime)
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, public=True, max_age=60 * 60)
+    return response

@@ -1,0 +1,111 @@
+"""Whole-page caching for the public pages that stays correct after every edit.
+
+A cached page is stored under a key made of the content version (bumped in the same
+transaction as any change to content), today's date (upcoming turns into past at
+midnight) and the URL. An edit therefore changes the key for every page at once, on
+every worker and every server, whether the cache is Redis or each process's memory:
+nothing needs to be deleted, and stale entries simply expire.
+
+The same version and date make the ETag, so an unchanged page answers 304 without
+being rendered, and a CDN in front may keep pages as long as it revalidates them.
+"""
+
+import datetime
+import hashlib
+from functools import wraps
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+CONTENT_APPS = ("delegations", "symposium")
+
+
+def content_changed(sender, **kwargs):
+    from .models import ContentVersion
+
+    if sender is not ContentVersion and not kwargs.get("raw"):
+        ContentVersion.bump()
+
+
+def connect_signals():
+    from .models import ContentVersion
+
+    for app_label in CONTENT_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model is ContentVersion:
+                continue
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"cv-save-{model}")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=f"cv-del-{model}")
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    content_changed, sender=field.remote_field.through, dispatch_uid=f"cv-{field}"
+                )
+
+
+def page_state():
+    """(etag, last_modified) of the public pages as they stand now."""
+    from .models import ContentVersion
+
+    version, changed_at = ContentVersion.current()
+    today = timezone.localdate()
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    return f"{version}-{today:%Y%m%d}", max(changed_at, midnight)
+
+
+def cache_public_page(view):
+    """Serve anonymous GETs of a public page from the shared cache, with conditional GET."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            response = view(request, *args, **kwargs)
+            if request.user.is_authenticated:
+                # Staff may see drafts and admin links: never for a shared cache.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        state, last_modified = page_state()
+        url_hash = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+        etag = f'"{state}-{url_hash}"'
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=int(last_modified.timestamp())
+        )
+        if not_modified is not None:
+            return finish(not_modified, etag, last_modified)
+
+        key = f"page:{state}:{url_hash}"
+        cached = cache.get(key) if settings.PAGE_CACHE else None
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            # Pages with a form carry a per-visitor CSRF token: those are never shared.
+            uses_csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            if response.status_code != 200 or response.cookies or uses_csrf:
+                return response
+            if settings.PAGE_CACHE:
+                cache.set(
+                    key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_TIMEOUT
+                )
+        return finish(response, etag, last_modified)
+
+    return wrapper
+
+
+def finish(response, etag, last_modified):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified.timestamp())
+    # Any cache may keep the page, but must ask again (cheaply, with the ETag) before
+    # reusing it, so an edit is visible on the very next request.
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response

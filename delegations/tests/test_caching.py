@@ -1,0 +1,148 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from delegations.models import ContentVersion, Delegation, Photo, Report, Section
+
+from .clock import on
+from .factories import ContactFactory, DelegationFactory, PhotoFactory, ReportFactory
+
+
+def get(client, url="/", **extra):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    response.queries = len(queries)
+    return response
+
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def test_a_repeat_visit_is_served_from_the_cache_with_one_query(client):
+    first = get(client)
+    second = get(client)
+    assert first.content == second.content
+    assert first.queries > 1
+    assert second.queries == 1  # the content version
+
+
+def test_an_edit_is_visible_on_the_next_request(client):
+    get(client)
+    trip = Delegation.objects.get(slug="portugal-2013")
+    trip.title = "Portugal and Madeira"
+    trip.save()
+    assert "Portugal and Madeira" in get(client).content.decode()
+
+
+class TestEveryKindOfEditClearsTheCache:
+    url = "/delegations/portugal-2013/"
+
+    def page(self, client):
+        return get(client, self.url).content.decode()
+
+    def test_inline_photo_added(self, client):
+        self.page(client)
+        PhotoFactory(delegation=Delegation.objects.get(slug="portugal-2013"), caption="Lisbon")
+        assert "Lisbon" in self.page(client)
+
+    def test_report_deleted(self, client):
+        assert "Reinventing Learning" in self.page(client)
+        Report.objects.get(slug="reinventing-learning-in-portugal").delete()
+        assert "Reinventing Learning" not in self.page(client)
+
+    def test_photo_caption_changed(self, client):
+        self.page(client)
+        photo = Photo.objects.get()
+        photo.caption = "Delegates in Lisbon"
+        photo.save()
+        assert "Delegates in Lisbon" in self.page(client)
+
+    def test_contact_added(self, client):
+        self.page(client)
+        Delegation.objects.get(slug="portugal-2013").contacts.add(ContactFactory(name="Zed Q"))
+        assert "Zed Q" in self.page(client)
+
+    def test_section_copy_edited(self, client):
+        get(client, "/")
+        section = Section.objects.get(key="global-leadership")
+        section.intro = "<p>New introduction.</p>"
+        section.save()
+        assert "New introduction." in get(client, "/").content.decode()
+
+    def test_trip_unpublished(self, client):
+        self.page(client)
+        trip = Delegation.objects.get(slug="portugal-2013")
+        trip.is_published = False
+        trip.save()
+        assert get(client, self.url).status_code == 404
+
+
+def test_the_page_changes_at_midnight_without_an_edit(client, settings):
+    settings.PAGE_CACHE_TIMEOUT = 7 * 24 * 60 * 60  # so the entry outlives the day
+    with on(datetime.date(2015, 1, 17)):
+        assert "Join Us:" in get(client).content.decode()
+    with on(datetime.date(2015, 1, 18)):
+        assert "Join Us:" not in get(client).content.decode()
+
+
+class TestConditionalGet:
+    def test_an_unchanged_page_answers_304_without_rendering(self, client):
+        etag = get(client)["ETag"]
+        again = get(client, HTTP_IF_NONE_MATCH=etag)
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again.queries == 1
+
+    def test_an_edit_changes_the_etag(self, client):
+        etag = get(client)["ETag"]
+        DelegationFactory(title="Brand new trip")
+        response = get(client, HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 200
+        assert response["ETag"] != etag
+
+    def test_last_modified_is_honoured(self, client):
+        last_modified = get(client)["Last-Modified"]
+        assert get(client, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+
+    def test_public_pages_may_be_kept_by_a_cdn_but_must_be_revalidated(self, client):
+        response = get(client, reverse("delegations:delegation-list"))
+        assert response["Cache-Control"] == "public, max-age=0, must-revalidate"
+        assert "Cookie" in response["Vary"]
+
+
+class TestStaff:
+    def test_staff_pages_are_private_and_never_come_from_the_cache(self, client, admin_user):
+        get(client)
+        client.force_login(admin_user)
+        response = get(client)
+        assert "private" in response["Cache-Control"]
+        assert "public" not in response["Cache-Control"]
+        assert response.queries > 1
+
+    def test_a_staff_preview_never_reaches_the_public(self, client, admin_user):
+        draft = DelegationFactory(title="Draft trip", is_published=False)
+        client.force_login(admin_user)
+        assert get(client, draft.get_absolute_url()).status_code == 200
+        client.logout()
+        assert get(client, draft.get_absolute_url()).status_code == 404
+
+
+def test_anonymous_pages_set_no_cookies(client):
+    for url in ["/", "/delegations/", "/delegations/portugal-2013/", "/symposium/2014/"]:
+        response = get(client, url)
+        assert response.cookies == {}, url
+
+
+def test_with_the_cache_off_every_request_renders(client, settings):
+    settings.PAGE_CACHE = False
+    get(client)
+    assert get(client).queries > 1
+
+
+def test_bulk_saves_in_one_transaction_bump_the_version():
+    before = ContentVersion.current()[0]
+    ReportFactory()
+    assert ContentVersion.current()[0] > before
