@@ -12,6 +12,7 @@ being rendered, and a CDN in front may keep pages as long as it revalidates them
 
 import datetime
 import hashlib
+import logging
 from functools import wraps
 
 from django.apps import apps
@@ -24,6 +25,24 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 CONTENT_APPS = ("delegations", "symposium")
+
+logger = logging.getLogger(__name__)
+
+
+def cache_get(key):
+    # The cache only saves work: if it is unreachable, pages come from the database.
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("Page cache unavailable; rendering from the database.", exc_info=True)
+        return None
+
+
+def cache_set(key, value):
+    try:
+        cache.set(key, value, settings.PAGE_CACHE_TIMEOUT)
+    except Exception:
+        logger.warning("Page cache unavailable; page not stored.", exc_info=True)
 
 
 def content_changed(sender, **kwargs):
@@ -80,7 +99,7 @@ def cache_public_page(view):
             return finish(not_modified, etag, last_modified)
 
         key = f"page:{state}:{url_hash}"
-        cached = cache.get(key) if settings.PAGE_CACHE else None
+        cached = cache_get(key) if settings.PAGE_CACHE else None
         if cached is not None:
             content, content_type = cached
             response = HttpResponse(content, content_type=content_type)
@@ -93,9 +112,7 @@ def cache_public_page(view):
             if response.status_code != 200 or response.cookies or uses_csrf:
                 return response
             if settings.PAGE_CACHE:
-                cache.set(
-                    key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_TIMEOUT
-                )
+                cache_set(key, (response.content, response["Content-Type"]))
         return finish(response, etag, last_modified)
 
     return wrapper

@@ -1,4 +1,6 @@
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, TemplateView
@@ -52,14 +54,21 @@ class LandingView(TemplateView):
 
 class DelegationListView(TemplateView):
     template_name = "delegations/delegation_list.html"
+    past_per_page = 30
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         published = Delegation.objects.published().with_listing_relations()
+        paginator = Paginator(published.past(today), self.past_per_page)
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage:
+            raise Http404("There is no such page of past delegations.") from None
         return super().get_context_data(
             section=Section.for_page("delegations")["delegations"],
-            upcoming=published.upcoming(today),
-            past=published.past(today),
+            upcoming=published.upcoming(today) if page.number == 1 else None,
+            past=page.object_list,
+            page_obj=page,
             **kwargs,
         )
 

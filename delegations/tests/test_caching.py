@@ -146,3 +146,16 @@ def test_bulk_saves_in_one_transaction_bump_the_version():
     before = ContentVersion.current()[0]
     ReportFactory()
     assert ContentVersion.current()[0] > before
+
+
+def test_pages_are_served_from_the_database_when_the_cache_is_down(client, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    response = get(client)
+    assert response.status_code == 200
+    assert "Global Leadership" in response.content.decode()
+    assert "Page cache unavailable" in caplog.text

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delegations.models import Delegation, Section
+from delegations.views import DelegationListView
 from symposium.tests.factories import SymposiumFactory
 
 from .clock import on
@@ -221,27 +222,68 @@ def count_queries(client, url):
     return len(queries)
 
 
+# The most queries each public page may make, however much content there is.
+QUERY_LIMITS = {
+    "landing": 9,
+    "delegation list": 7,
+    "delegation list, page 2": 7,
+    "delegation detail": 13,
+    "report detail": 4,
+    "symposium list": 5,
+}
+
+
+def page_urls():
+    first = Delegation.objects.order_by("pk").first()
+    urls = {
+        "landing": "/",
+        "delegation list": reverse("delegations:delegation-list"),
+        "delegation detail": first.get_absolute_url(),
+        "report detail": first.reports.first().get_absolute_url(),
+        "symposium list": reverse("symposium:symposium-list"),
+    }
+    if Delegation.objects.count() > DelegationListView.past_per_page:
+        urls["delegation list, page 2"] = reverse("delegations:delegation-list") + "?page=2"
+    return urls
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("url", "limit"),
-    [
-        ("/", 9),
-        ("/delegations/", 7),
-        ("detail", 13),
-    ],
-)
-def test_query_count_does_not_grow_with_content(client, django_assert_max_num_queries, url, limit):
+def test_query_count_does_not_grow_with_content(client, django_assert_max_num_queries):
     SectionFactory()
-    build_catalogue(2)
-    first = Delegation.objects.first()
-    url = first.get_absolute_url() if url == "detail" else url
-    few = count_queries(client, url)
-    build_catalogue(48)
+    build_catalogue(10)
+    few = {name: count_queries(client, url) for name, url in page_urls().items()}
+    build_catalogue(190)
+    first = Delegation.objects.order_by("pk").first()
     PhotoFactory.create_batch(20, delegation=first)
     ReportFactory.create_batch(10, delegation=first)
-    with django_assert_max_num_queries(limit):
-        many = count_queries(client, url)
+    many = {}
+    for name, url in page_urls().items():
+        with django_assert_max_num_queries(QUERY_LIMITS[name]):
+            many[name] = count_queries(client, url)
+    assert Delegation.objects.count() == 200
+    # Ten trips fit on one page, so later pages are compared with each other.
+    assert count_queries(client, "/delegations/?page=6") == many.pop("delegation list, page 2")
     assert many == few
+
+
+@pytest.mark.django_db
+def test_past_delegations_are_paginated_with_stable_urls(client):
+    for year in range(1990, 2025):
+        DelegationFactory(title=f"Trip of {year}", start_date=D(year, 5, 1))
+    first = text(client.get("/delegations/"))
+    second = text(client.get("/delegations/?page=2"))
+    assert "Trip of 2024" in first and "Trip of 1995" in first
+    assert "Trip of 1994" in second and "Trip of 1990" in second
+    assert "Trip of 2024" not in second
+    assert 'href="?page=2" rel="next"' in first
+    assert "Upcoming delegations" not in second
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["3", "0", "abc", "-1", "999999999999999999999"])
+def test_a_page_beyond_the_archive_is_a_404(client, page):
+    DelegationFactory()
+    assert client.get(f"/delegations/?page={page}").status_code == 404
 
 
 @pytest.mark.django_db
