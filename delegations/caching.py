@@ -113,6 +113,11 @@ def cache_public_page(view):
                 return response
             if settings.PAGE_CACHE:
                 cache_set(key, (response.content, response["Content-Type"]))
+        if request.method == "HEAD":
+            # Servers such as gunicorn expect the application to send no body for HEAD.
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = length
         return finish(response, etag, last_modified)
 
     return wrapper

@@ -159,3 +159,17 @@ def test_pages_are_served_from_the_database_when_the_cache_is_down(client, setti
     assert response.status_code == 200
     assert "Global Leadership" in response.content.decode()
     assert "Page cache unavailable" in caplog.text
+
+
+def test_head_requests_get_the_headers_without_a_body(client, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.urls import resolve
+
+    full = get(client)
+    request = rf.head("/")
+    request.user = AnonymousUser()
+    head = resolve("/").func(request)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == full["ETag"]
+    assert int(head["Content-Length"]) == len(full.content)
