@@ -17,5 +17,17 @@ RICH_TEXT_EXTENSIONS = {
 }
 
 
-def RichTextField(*args, **kwargs):
-    return ProseEditorField(*args, extensions=RICH_TEXT_EXTENSIONS, sanitize=True, **kwargs)
+class RichTextField(ProseEditorField):
+    """Rich text that is sanitised with nh3 whenever it is saved, whoever saves it.
+
+    The admin form sanitises too; doing it again on save also covers imports, the shell
+    and any future form, so nothing unsanitised can reach a page marked `|safe`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, extensions=RICH_TEXT_EXTENSIONS, sanitize=True, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = self.sanitize(getattr(model_instance, self.attname) or "")
+        setattr(model_instance, self.attname, value)
+        return value

@@ -197,3 +197,38 @@ def test_a_report_file_records_its_size_and_format(settings):
     report = Report.objects.get(pk=report.pk)
     assert report.file_size == 2048
     assert report.file_format == "PDF"
+
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">click</a>',
+    '<p onclick="alert(1)">text</p>',
+    "<svg/onload=alert(1)>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<style>body{background:url("javascript:alert(1)")}</style>',
+    '<object data="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="></object>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_rich_text_is_sanitised_whoever_saves_it(payload):
+    trip = DelegationFactory(body=f"<p>Before</p>{payload}<p>After</p>")
+    trip.refresh_from_db()
+    stored = trip.body.lower()
+    for marker in (
+        "<script",
+        "onerror",
+        "onclick",
+        "onload",
+        "javascript:",
+        "<iframe",
+        "<style",
+        "<object",
+        "<svg",
+    ):
+        assert marker not in stored
+    assert "<p>Before</p>" in trip.body
