@@ -7,11 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format migrate seed superuser clean check-python
+.PHONY: help run serve bench test lint format migrate seed superuser clean check-python
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT) (DEBUG on)"
 	@echo "make serve      the production stack locally: DEBUG off, collectstatic, gunicorn"
+	@echo "make bench      load-test the pages against a static file on a large data set (bench/)"
 	@echo "make test       run the test suite"
 	@echo "make lint       ruff, the template linter and the missing-migration check"
 	@echo "make format     format Python and templates"
@@ -39,6 +40,7 @@ migrate: venv
 
 seed: migrate
 	DEBUG=1 $(MANAGE) load_seed_content
+	DEBUG=1 $(MANAGE) setup_groups
 
 run: seed
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
@@ -51,8 +53,15 @@ SERVE_ENV := DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-only-not-secret} \
 serve: venv
 	$(SERVE_ENV) $(MANAGE) migrate --no-input
 	$(SERVE_ENV) $(MANAGE) load_seed_content
+	$(SERVE_ENV) $(MANAGE) setup_groups
 	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
 	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py cosn_global.wsgi
+
+# Needs PostgreSQL, Redis and wrk (installed here from Debian when missing and root);
+# options in bench/README.md, e.g. make bench BENCH_ARGS="--duration 5".
+bench: venv
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || true
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 superuser: migrate
 	DEBUG=1 $(MANAGE) createsuperuser

@@ -14,6 +14,9 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test client speaks plain http; HTTPS redirects have tests of their own.
     settings.SECURE_SSL_REDIRECT = False
+    # Login lockouts (django-axes) refuse the test client's login(), which authenticates
+    # without a request; tests/test_admin_security.py turns them back on to test them.
+    settings.AXES_ENABLED = False
     # The page cache outlives a test's database transaction: start every test empty.
     cache.clear()
 

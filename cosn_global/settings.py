@@ -4,10 +4,14 @@ Every value has a default that lets `make run` work on a fresh machine; producti
 sets its own through environment variables (see `.env.example` and the README).
 """
 
+import datetime
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,15 +37,22 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_prose_editor",
+    "reversion",
+    "axes",
     "delegations",
     "symposium",
 ]
 
 MIDDLEWARE = [
+    "cosn_global.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "cosn_global.middleware.AdminContentSecurityPolicyMiddleware",
+    "cosn_global.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cosn_global.urls"
@@ -63,6 +76,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The admin's CSP nonce; public templates never use it (see ADMIN_CSP).
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -84,20 +99,61 @@ DATABASES = {
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering must not hold pages up: give up quickly and
+            # serve from the database (delegations/caching.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
 }
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
+# Names the deployed code in cache keys and ETags; by default a hash of code and templates.
+RELEASE = env.str("RELEASE", default="")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The admin's address, e.g. "backoffice/": relative, ending in a slash.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+if not re.fullmatch(r"(?:[\w~-][\w.~-]*/)+", ADMIN_URL):
+    raise ImproperlyConfigured(
+        f"ADMIN_URL must be a path such as 'backoffice/': letters, digits, '-', '_', '.' "
+        f"or '~', no slash at the start and one at the end (it is {ADMIN_URL!r})."
+    )
+
+# Admin logins (django-axes): after AXES_FAILURE_LIMIT failed logins for one username
+# (from anywhere), or from one address (whatever the username), that username or address
+# is locked out for AXES_COOLOFF_MINUTES, and each try meanwhile starts the wait again;
+# 0 minutes means until an administrator lifts it (admin: Axes > Access attempts). The
+# address is REMOTE_ADDR, never X-Forwarded-For (see delegations/inquiries.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+_cooloff_minutes = env.int("AXES_COOLOFF_MINUTES", default=60)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_cooloff_minutes) if _cooloff_minutes else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# No start-up banner: logs go to stdout, which commands (and their callers) read too.
+# Lockouts are still logged, as warnings.
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
@@ -107,7 +163,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Hashed file names never change, so whitenoise can tell browsers to keep them for a year.
+# Files without a hash in their name (e.g. favicon) are cached for an hour; hashed names
+# never change, and whitenoise tells browsers to keep those for ten years.
 WHITENOISE_MAX_AGE = 60 * 60
 
 # Uploaded files (report PDFs, photos, audio): the local filesystem by default, an
@@ -117,6 +174,11 @@ MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Behind nginx, let it send files from MEDIA_ROOT: set this to an `internal` location.
 MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
+# What editors may upload (delegations/validators.py checks every upload's content).
+UPLOAD_MAX_PDF_MB = env.int("UPLOAD_MAX_PDF_MB", default=50)
+UPLOAD_MAX_IMAGE_MB = env.int("UPLOAD_MAX_IMAGE_MB", default=15)
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+UPLOAD_MAX_AUDIO_MB = env.int("UPLOAD_MAX_AUDIO_MB", default=200)
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     MEDIA_STORAGE = {
@@ -150,6 +212,9 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Full-precision JSON for `backup_site` (see delegations/serializers.py).
+SERIALIZATION_MODULES = {"precise-json": "delegations.serializers"}
+
 # HTTPS: secure by default whenever DEBUG is off; each can be turned off by the variable
 # of the same name, e.g. to try the production settings over plain http on loopback.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -163,10 +228,72 @@ SECURE_PROXY_SSL_HEADER = (
     tuple(env.list("SECURE_PROXY_SSL_HEADER")) if env.str("SECURE_PROXY_SSL_HEADER", "") else None
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Addresses of the reverse proxies in front of the app (e.g. 127.0.0.1 for nginx on the
+# same host): their X-Forwarded-For tells the visitor's address (cosn_global/proxy.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Security headers. The Content Security Policy is enforced in every environment (DEBUG
+# too, so that a violation shows up while developing). Public pages are cached whole, so
+# they cannot carry per-response nonces: they keep no inline script or style at all.
+_media_options = MEDIA_STORAGE.get("OPTIONS", {})
+if _media_options.get("custom_domain"):
+    _media_url = f"https://{_media_options['custom_domain']}/"
+elif _media_options.get("endpoint_url"):
+    _media_url = _media_options["endpoint_url"]
+elif AWS_STORAGE_BUCKET_NAME:
+    _media_url = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com/"
+else:
+    _media_url = MEDIA_URL
+# Uploads served from another origin (object store, CDN) must be allowed explicitly.
+_media = urlsplit(_media_url)
+_media_origin = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, *_media_origin],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    # A podcast episode's audio may be any https URL (Dispatch.audio_url), e.g. its host's.
+    "media-src": [CSP.SELF, "https:", *_media_origin],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    # Only where the site is HTTPS-only: `make serve` answers over plain http on loopback.
+    "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+}
+# Admin pages are never cached, so they may use nonces, which Django's admin templates and
+# django-prose-editor's inline import map carry (cosn_global/middleware.py applies this).
+# The editor (tiptap) also injects its base CSS as a <style> without a nonce: that one
+# fixed text is allowed by its hash (tests/test_security_headers.py recomputes it).
+TIPTAP_CSS_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+ADMIN_CSP = SECURE_CSP | {
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE, TIPTAP_CSS_HASH],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Powerful browser features the site never uses, switched off for it and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
 # Errors go to stdout, one JSON line each, for the platform's log collector.
-ADMINS = [("Site admin", address) for address in env.list("ADMINS", default=[])]
+ADMINS = env.list("ADMINS", default=[])
 SERVER_EMAIL = env.str("SERVER_EMAIL", default="root@localhost")
 _smtp_host = env.str("EMAIL_HOST", default="")
 MAILERS = {
@@ -186,13 +313,25 @@ MAILERS = {
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     ),
 }
+# The sender of the emails that pass visitors' inquiries on to a trip's contacts.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=SERVER_EMAIL)
+
+# Inquiries from upcoming trips' pages (delegations/inquiries.py): at most this many per
+# client (by REMOTE_ADDR) in each window of seconds; 0 turns the limit off (load tests).
+INQUIRY_RATE_LIMIT = env.int("INQUIRY_RATE_LIMIT", default=5)
+INQUIRY_RATE_WINDOW = env.int("INQUIRY_RATE_WINDOW", default=10 * 60)
+
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "cosn_global.logging.JSONFormatter"}},
     "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "formatter": "json"},
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",

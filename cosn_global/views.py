@@ -1,6 +1,7 @@
 import mimetypes
 import os
 import posixpath
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
@@ -35,7 +36,10 @@ def media(request, path):
     inline = content_type in INLINE_TYPES
     if settings.MEDIA_X_ACCEL_REDIRECT:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.MEDIA_X_ACCEL_REDIRECT.rstrip("/") + "/" + path
+        # nginx decodes the header as a URI: percent-encode so any file name arrives intact.
+        response["X-Accel-Redirect"] = (
+            settings.MEDIA_X_ACCEL_REDIRECT.rstrip("/") + "/" + quote(path)
+        )
         response["Content-Disposition"] = content_disposition_header(not inline, filename)
     else:
         response = FileResponse(

@@ -1,6 +1,16 @@
-from django.contrib import admin
-from django.db.models import Count
+import csv
+from collections import Counter
 
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import HttpResponse
+from django.template.defaultfilters import pluralize
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import inquiries
+from .history import HistoryAdmin
 from .models import (
     Appearance,
     Contact,
@@ -8,12 +18,31 @@ from .models import (
     Delegation,
     Destination,
     Dispatch,
+    Inquiry,
     Organisation,
     Photo,
     Report,
     Section,
     Topic,
 )
+
+
+class ProtectInUse:
+    """Refuse to delete an object that trips still use through a many-to-many relation.
+
+    A foreign key can say on_delete=PROTECT; a many-to-many link would silently vanish,
+    so the admin lists the trips that use the object, as it does for protected keys.
+    """
+
+    in_use_by = []
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            for accessor in self.in_use_by:
+                for user in getattr(obj, accessor).all():
+                    protected.append(f"{user._meta.verbose_name.capitalize()}: {user}")
+        return deleted, counts, perms_needed, protected
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -91,7 +120,7 @@ class DispatchInline(admin.StackedInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(HistoryAdmin):
     list_display = ["title", "dates", "status", "destination_list", "is_published"]
     list_filter = [
         StatusFilter,
@@ -140,7 +169,7 @@ class DelegationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(HistoryAdmin):
     list_display = ["full_title", "delegation", "published_on", "availability", "is_published"]
     list_filter = ["is_published", "language", "not_online"]
     list_select_related = ["delegation"]
@@ -166,7 +195,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(HistoryAdmin):
     list_display = ["caption", "delegation", "has_image", "credit", "order"]
     list_select_related = ["delegation"]
     list_filter = ["delegation"]
@@ -179,7 +208,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(admin.ModelAdmin):
+class DispatchAdmin(HistoryAdmin):
     list_display = ["title", "kind", "delegation", "author", "published_on", "is_published"]
     list_select_related = ["delegation"]
     list_filter = ["kind", "is_published"]
@@ -190,7 +219,9 @@ class DispatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ProtectInUse, HistoryAdmin):
+    in_use_by = ["delegations"]
+
     list_display = ["name", "title", "organisation", "email", "phone"]
     list_select_related = ["organisation"]
     search_fields = ["name", "email", "title"]
@@ -198,24 +229,26 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "website"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(HistoryAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ProtectInUse, HistoryAdmin):
+    in_use_by = ["delegations"]
+
     search_fields = ["name"]
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(HistoryAdmin):
     list_display = ["heading", "key", "contact", "updated_at"]
     list_select_related = ["contact"]
     autocomplete_fields = ["contact"]
@@ -229,3 +262,155 @@ class SectionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def spreadsheet_safe(value):
+    """Keep a visitor's text from being run as a formula when the CSV is opened in Excel."""
+    value = str(value)
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    """Visitors' inquiries: read-only records of what was sent, and whether it was emailed."""
+
+    status_icons = {
+        Inquiry.EmailStatus.SENT: "icon-yes.svg",
+        Inquiry.EmailStatus.FAILED: "icon-no.svg",
+        Inquiry.EmailStatus.NO_RECIPIENT: "icon-alert.svg",
+        Inquiry.EmailStatus.PENDING: "icon-clock.svg",
+    }
+    unsent = [Inquiry.EmailStatus.FAILED, Inquiry.EmailStatus.NO_RECIPIENT]
+
+    list_display = [
+        "created_at",
+        "name",
+        "email",
+        "organisation",
+        "delegation",
+        "email_state",
+        "handled",
+    ]
+    list_display_links = ["created_at", "name"]
+    list_filter = ["email_status", "handled", "delegation"]
+    list_select_related = ["delegation"]
+    search_fields = ["name", "email", "organisation", "role", "message", "delegation__title"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv", "retry_email"]
+    fieldsets = [
+        ("From", {"fields": ["name", "email", "organisation", "role"]}),
+        ("Message", {"fields": ["delegation", "message", "consent", "created_at"]}),
+        ("Email to the trip's contacts", {"fields": ["email_status", "email_error"]}),
+        ("Follow-up", {"fields": ["handled"]}),
+        ("Sender fingerprint", {"fields": ["client_hash"], "classes": ["collapse"]}),
+    ]
+    # What the visitor sent is a record: only the follow-up can be changed.
+    readonly_fields = [
+        "name",
+        "email",
+        "organisation",
+        "role",
+        "delegation",
+        "message",
+        "consent",
+        "created_at",
+        "email_status",
+        "email_error",
+        "client_hash",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="email to the contacts", ordering="email_status")
+    def email_state(self, obj):
+        icon = static(f"admin/img/{self.status_icons[obj.email_status]}")
+        label = obj.get_email_status_display()
+        if obj.email_status in self.unsent:
+            return format_html('<img src="{}" alt=""> <strong>{}</strong>', icon, label)
+        return format_html('<img src="{}" alt=""> {}', icon, label)
+
+    def changelist_view(self, request, extra_context=None):
+        unsent = Inquiry.objects.filter(email_status__in=self.unsent, handled=False).count()
+        if unsent and request.method == "GET" and "email_status__in" not in request.GET:
+            messages.warning(
+                request,
+                format_html(
+                    "{} inquir{} could not be emailed to the trip's contacts: "
+                    '<a href="?email_status__in={}">show {}</a>. Answer by email, or select '
+                    "and choose “Retry sending the email”; tick “handled” once answered.",
+                    unsent,
+                    pluralize(unsent, "y,ies"),
+                    ",".join(self.unsent),
+                    pluralize(unsent, "it,them"),
+                ),
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Export selected as CSV")
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"inquiries-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.write("\ufeff")  # the byte-order mark that makes Excel read UTF-8
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "Received",
+                "Delegation",
+                "Name",
+                "Email",
+                "Organisation",
+                "Role",
+                "Message",
+                "Consent",
+                "Email to the contacts",
+                "Email error",
+                "Handled",
+            ]
+        )
+        for inquiry in queryset.select_related("delegation"):
+            writer.writerow(
+                [
+                    timezone.localtime(inquiry.created_at).strftime("%Y-%m-%d %H:%M"),
+                    spreadsheet_safe(inquiry.delegation.title),
+                    spreadsheet_safe(inquiry.name),
+                    spreadsheet_safe(inquiry.email),
+                    spreadsheet_safe(inquiry.organisation),
+                    spreadsheet_safe(inquiry.role),
+                    spreadsheet_safe(inquiry.message),
+                    "yes" if inquiry.consent else "no",
+                    inquiry.get_email_status_display(),
+                    spreadsheet_safe(inquiry.email_error),
+                    "yes" if inquiry.handled else "no",
+                ]
+            )
+        return response
+
+    @admin.action(description="Retry sending the email")
+    def retry_email(self, request, queryset):
+        pending = queryset.exclude(email_status=Inquiry.EmailStatus.SENT)
+        outcomes = Counter(
+            inquiries.send(inquiry, request).email_status
+            for inquiry in pending.select_related("delegation").prefetch_related(
+                "delegation__contacts"
+            )
+        )
+        if not outcomes:
+            self.message_user(
+                request, "The selected inquiries had all been emailed already.", messages.INFO
+            )
+            return
+        if sent := outcomes[Inquiry.EmailStatus.SENT]:
+            self.message_user(
+                request,
+                f"Emailed {sent} inquir{pluralize(sent, 'y,ies')} to the trip's contacts.",
+                messages.SUCCESS,
+            )
+        if unsent := sum(outcomes[status] for status in self.unsent):
+            self.message_user(
+                request,
+                f"{unsent} inquir{pluralize(unsent, 'y,ies')} still could not be emailed: "
+                "open them to see why.",
+                messages.ERROR,
+            )

@@ -11,9 +11,11 @@ being rendered, and a CDN in front may keep pages as long as it revalidates them
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 from functools import wraps
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -25,6 +27,22 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 CONTENT_APPS = ("delegations", "symposium")
+# Models of those apps that no public page shows: saving one must not empty the cache
+# (a visitor's inquiry is not an edit).
+NOT_CONTENT = {"delegations.ContentVersion", "delegations.Inquiry"}
+
+# Headers that belong to one response, not to the page: everything else (Content-Type,
+# Content-Disposition, X-Robots-Tag...) is stored with the page and sent again.
+PER_RESPONSE_HEADERS = {
+    "set-cookie",
+    "vary",
+    "etag",
+    "last-modified",
+    "cache-control",
+    "expires",
+    "content-length",
+    "date",
+}
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +71,9 @@ def content_changed(sender, **kwargs):
 
 
 def connect_signals():
-    from .models import ContentVersion
-
     for app_label in CONTENT_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if model is ContentVersion:
+            if model._meta.label in NOT_CONTENT:
                 continue
             post_save.connect(content_changed, sender=model, dispatch_uid=f"cv-save-{model}")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"cv-del-{model}")
@@ -67,6 +83,32 @@ def connect_signals():
                 )
 
 
+@functools.cache
+def release():
+    """A fingerprint of the code, templates and static files being served.
+
+    Part of every key and ETag, so a deploy that changes how pages look is never hidden
+    by pages cached before it. Set RELEASE (e.g. to the commit) to name it explicitly.
+    """
+    if settings.RELEASE:
+        return settings.RELEASE
+    digest = hashlib.blake2b(digest_size=5)
+    base = Path(settings.BASE_DIR)
+    files = [
+        *sorted((base / "templates").rglob("*.html")),
+        *(
+            path
+            for app in ("cosn_global", *CONTENT_APPS)
+            for path in sorted((base / app).glob("*.py"))
+        ),
+        Path(settings.STATIC_ROOT) / "staticfiles.json",
+    ]
+    for path in files:
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def page_state():
     """(etag, last_modified) of the public pages as they stand now."""
     from .models import ContentVersion
@@ -74,7 +116,7 @@ def page_state():
     version, changed_at = ContentVersion.current()
     today = timezone.localdate()
     midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
-    return f"{version}-{today:%Y%m%d}", max(changed_at, midnight)
+    return f"{release()}-{version}-{today:%Y%m%d}", max(changed_at, midnight)
 
 
 def cache_public_page(view):
@@ -101,8 +143,8 @@ def cache_public_page(view):
         key = f"page:{state}:{url_hash}"
         cached = cache_get(key) if settings.PAGE_CACHE else None
         if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
+            content, headers = cached
+            response = HttpResponse(content, headers=headers)
         else:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
@@ -112,7 +154,12 @@ def cache_public_page(view):
             if response.status_code != 200 or response.cookies or uses_csrf:
                 return response
             if settings.PAGE_CACHE:
-                cache_set(key, (response.content, response["Content-Type"]))
+                headers = {
+                    name: value
+                    for name, value in response.items()
+                    if name.lower() not in PER_RESPONSE_HEADERS
+                }
+                cache_set(key, (response.content, headers))
         if request.method == "HEAD":
             # Servers such as gunicorn expect the application to send no body for HEAD.
             length = len(response.content)

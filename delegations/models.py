@@ -6,12 +6,20 @@ from django.conf import global_settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .renditions import Renditions
 from .richtext import RichTextField
+from .validators import (
+    sanitised_upload_to,
+    validate_audio,
+    validate_document,
+    validate_image,
+    validate_pdf,
+)
 
 LANGUAGE_CHOICES = sorted(global_settings.LANGUAGES, key=lambda lang: lang[1])
 
@@ -40,11 +48,15 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls):
+        # Never below the clock in milliseconds: after a restore or a flush the counter
+        # cannot fall back onto numbers that cached pages and ETags already used.
+        now = timezone.now()
+        floor = int(now.timestamp() * 1000)
         updated = cls.objects.filter(pk=1).update(
-            version=models.F("version") + 1, changed_at=timezone.now()
+            version=Greatest(models.F("version") + 1, models.Value(floor)), changed_at=now
         )
         if not updated:
-            cls.objects.get_or_create(pk=1, defaults={"version": 1})
+            cls.objects.get_or_create(pk=1, defaults={"version": floor, "changed_at": now})
 
 
 class Section(models.Model):
@@ -364,7 +376,8 @@ class Delegation(Renditions, DateSpan):
     body = RichTextField(blank=True, help_text="The full description of the trip.")
     hero_image = models.ImageField(
         "hero photo",
-        upload_to="delegations/hero/",
+        upload_to=sanitised_upload_to("delegations/hero"),
+        validators=[validate_image],
         blank=True,
         width_field="hero_width",
         height_field="hero_height",
@@ -401,7 +414,11 @@ class Delegation(Renditions, DateSpan):
         blank=True,
         help_text="Shown while the trip is upcoming: how to register, see an agenda or ask.",
     )
-    agenda_file = models.FileField(upload_to="delegations/agendas/", blank=True)
+    agenda_file = models.FileField(
+        upload_to=sanitised_upload_to("delegations/agendas"),
+        validators=[validate_document],
+        blank=True,
+    )
     agenda_url = models.URLField("agenda link", blank=True)
     is_published = models.BooleanField(
         "published",
@@ -555,7 +572,11 @@ class Report(models.Model):
     published_on = models.DateField("publication date", null=True, blank=True)
     summary = RichTextField("summary and key takeaways", blank=True)
     file = models.FileField(
-        "PDF file", upload_to="reports/", blank=True, help_text="The report as a PDF."
+        "PDF file",
+        upload_to=sanitised_upload_to("reports"),
+        validators=[validate_pdf],
+        blank=True,
+        help_text="The report as a PDF.",
     )
     external_url = models.URLField(
         "link", blank=True, help_text="Where the report can be read, if it is not uploaded here."
@@ -569,7 +590,9 @@ class Report(models.Model):
         ),
     )
     file_size = models.PositiveBigIntegerField(editable=False, null=True)
-    cover_image = models.ImageField(upload_to="reports/covers/", blank=True)
+    cover_image = models.ImageField(
+        upload_to=sanitised_upload_to("reports/covers"), validators=[validate_image], blank=True
+    )
     cover_alt = models.CharField("cover description", max_length=250, blank=True)
     is_published = models.BooleanField("published", default=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -643,7 +666,8 @@ class Photo(Renditions, models.Model):
 
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
-        upload_to="delegations/photos/",
+        upload_to=sanitised_upload_to("delegations/photos"),
+        validators=[validate_image],
         blank=True,
         width_field="width",
         height_field="height",
@@ -702,7 +726,9 @@ class Dispatch(models.Model):
     external_url = models.URLField(
         "link", blank=True, help_text="Where the post or episode is published, if elsewhere."
     )
-    audio_file = models.FileField(upload_to="dispatches/audio/", blank=True)
+    audio_file = models.FileField(
+        upload_to=sanitised_upload_to("dispatches/audio"), validators=[validate_audio], blank=True
+    )
     audio_url = models.URLField("audio link", blank=True)
     transcript = RichTextField(blank=True, help_text="For podcast episodes.")
     is_published = models.BooleanField("published", default=True)
@@ -741,3 +767,74 @@ class Dispatch(models.Model):
     @property
     def audio_source(self):
         return self.audio_file.url if self.audio_file else self.audio_url
+
+
+class Inquiry(models.Model):
+    """A question or registration of interest sent from an upcoming trip's page.
+
+    Stored before the email to the trip's contacts is attempted, so a mail server that
+    is down never loses a visitor's message; the outcome of the email is kept with it.
+    """
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", "Not sent yet"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        NO_RECIPIENT = "no_recipient", "No one to send it to"
+
+    delegation = models.ForeignKey(
+        Delegation,
+        # A trip that has inquiries cannot be deleted, so that no inquiry is lost with it.
+        on_delete=models.PROTECT,
+        related_name="inquiries",
+        help_text="The trip the visitor asked about.",
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    organisation = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=100, blank=True)
+    message = models.TextField(max_length=5000)
+    consent = models.BooleanField(
+        "agreed to be contacted",
+        default=False,
+        help_text="The visitor agreed that CoSN may store these details and contact them.",
+    )
+    created_at = models.DateTimeField("received", auto_now_add=True)
+    email_status = models.CharField(
+        "email to the contacts",
+        max_length=20,
+        choices=EmailStatus,
+        default=EmailStatus.PENDING,
+        help_text="Whether the trip's contacts were sent this inquiry by email.",
+    )
+    email_error = models.TextField(
+        blank=True, help_text="Why the email could not be sent, if it failed."
+    )
+    client_hash = models.CharField(
+        "sender fingerprint",
+        max_length=64,
+        blank=True,
+        help_text=(
+            "A one-way code made from the sender's network address: inquiries with the same "
+            "code came from the same place. The address itself is not stored."
+        ),
+    )
+    handled = models.BooleanField(default=False, help_text="Tick once someone has replied.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "inquiries"
+        indexes = [models.Index(fields=["-created_at"], name="inquiry_created_at_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent=True),
+                name="inquiry_has_consent",
+                violation_error_message="An inquiry is only kept with the visitor's consent.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"From {self.name} <{self.email}>"
+
+    def get_admin_url(self):
+        return reverse("admin:delegations_inquiry_change", args=[self.pk])

@@ -1,15 +1,26 @@
+import logging
+import re
+from urllib.parse import urlencode
+
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, TemplateView
 
 from symposium.models import Symposium
 
+from . import geo, inquiries
+from .forms import InquiryForm
 from .models import Delegation, Destination, Dispatch, Photo, Report, Section
 
 LANDING_PAST_LIMIT = 8
+
+logger = logging.getLogger(__name__)
 
 
 class PreviewMixin:
@@ -52,6 +63,65 @@ class LandingView(TemplateView):
         )
 
 
+class ArchiveFilter:
+    """The past-delegations archive's "Where" and "Year" filters: ?where=portugal&year=2013.
+
+    `where` is the slug of a country or region that past trips went to, `year` a year in
+    which one began (four digits). A value that names no such place or year, including a
+    malformed one ("abc", "99999"), answers 404, as a page number that does not exist does:
+    the URL names an archive page that is not there. An empty value means no filter.
+    """
+
+    year_pattern = re.compile(r"[0-9]{4}")
+
+    def __init__(self, params, past):
+        # One query gives both lists: every trip has a destination.
+        destinations = list(
+            Destination.objects.filter(delegation__in=past)
+            .select_related("country")
+            .annotate(trip_start=F("delegation__start_date"))
+        )
+        self.places = geo.places(destinations)
+        self.years = sorted(
+            {item.trip_start.year for item in destinations if item.trip_start}, reverse=True
+        )
+        where, year = params.get("where", ""), params.get("year", "")
+        self.place = next((place for place in self.places if place.slug == where), None)
+        self.year = int(year) if self.year_pattern.fullmatch(year) else None
+        if (where and self.place is None) or (year and self.year not in self.years):
+            raise Http404("There is no such place or year in the archive.")
+
+    @property
+    def active(self):
+        return bool(self.place or self.year)
+
+    @property
+    def params(self):
+        """The filters in force, for page links."""
+        return {
+            key: value
+            for key, value in (("where", self.place and self.place.slug), ("year", self.year))
+            if value
+        }
+
+    @property
+    def summary(self):
+        return ", ".join(
+            str(value) for value in (self.place and self.place.name, self.year) if value
+        )
+
+    def apply(self, delegations):
+        if self.place:
+            delegations = delegations.filter(
+                pk__in=Destination.objects.filter(self.place.destination_filter()).values(
+                    "delegation"
+                )
+            )
+        if self.year:
+            delegations = delegations.filter(start_date__year=self.year)
+        return delegations
+
+
 class DelegationListView(TemplateView):
     template_name = "delegations/delegation_list.html"
     past_per_page = 30
@@ -59,16 +129,61 @@ class DelegationListView(TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         published = Delegation.objects.published().with_listing_relations()
-        paginator = Paginator(published.past(today), self.past_per_page)
+        archive = ArchiveFilter(self.request.GET, Delegation.objects.published().past(today))
+        paginator = Paginator(archive.apply(published.past(today)), self.past_per_page)
         try:
             page = paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage:
             raise Http404("There is no such page of past delegations.") from None
         return super().get_context_data(
             section=Section.for_page("delegations")["delegations"],
-            upcoming=published.upcoming(today) if page.number == 1 else None,
+            # Upcoming trips head the first page of the whole archive, not a filtered one.
+            upcoming=published.upcoming(today) if page.number == 1 and not archive.active else None,
             past=page.object_list,
             page_obj=page,
+            archive=archive,
+            page_params=archive.params,
+            **kwargs,
+        )
+
+
+class OverviewView(TemplateView):
+    """Where CoSN has been: every published trip on a timeline, and the countries on a map."""
+
+    template_name = "delegations/overview.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        published = Delegation.objects.published()
+        timeline = published.order_by(
+            F("start_date").asc(nulls_last=True), "end_date", "title"
+        ).prefetch_related(
+            Prefetch("destinations", queryset=Destination.objects.select_related("country"))
+        )
+        visited = geo.places(
+            Destination.objects.filter(delegation__in=published.past(today))
+            .select_related("country", "delegation")
+            .order_by(F("delegation__end_date").desc(nulls_last=True), "delegation__title")
+        )
+        archive_url = reverse("delegations:delegation-list")
+        for place in visited:
+            trips = place.delegations
+            place.url = (
+                trips[0].get_absolute_url()
+                if len(trips) == 1
+                else f"{archive_url}?{urlencode({'where': place.slug})}"
+            )
+            place.label = (
+                f"{place.name}: {trips[0]}"
+                if len(trips) == 1
+                else f"{place.name}: {len(trips)} delegations"
+            )
+        return super().get_context_data(
+            timeline=timeline,
+            visited=visited,
+            mapped=[place for place in visited if place.shape],
+            view_box=" ".join(map(str, geo.world()["viewBox"])),
+            marker_below=geo.MARKER_BELOW,
             **kwargs,
         )
 
@@ -98,7 +213,80 @@ class DelegationDetailView(PreviewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["is_upcoming"] = self.object.is_upcoming()
         context["contact_section"] = Section.for_page("delegations")["delegations"]
+        if context["is_upcoming"] and self.object.is_published:
+            context.setdefault("inquiry_form", InquiryForm())
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if "inquiry_form" in context:
+            # The form carries this visitor's CSRF token: no shared cache may keep the page.
+            patch_cache_control(response, private=True)
+        return response
+
+
+class InquiryView(DelegationDetailView):
+    """Takes the form on an upcoming trip's page (POST only).
+
+    Errors show the trip's page again with everything the visitor typed; success
+    redirects to a confirmation page, so reloading it never sends the message twice.
+    """
+
+    http_method_names = ["get", "post"]
+
+    def get_queryset(self):
+        # Drafts take no inquiries, not even from staff previewing them.
+        return super().get_queryset().published()
+
+    def get(self, request, *args, **kwargs):
+        return redirect(reverse("delegations:delegation-detail", kwargs=kwargs) + "#inquire")
+
+    def post(self, request, *args, **kwargs):
+        self.object = delegation = self.get_object()
+        if not delegation.is_upcoming():
+            return TemplateResponse(
+                request,
+                "delegations/inquiry_closed.html",
+                {
+                    "delegation": delegation,
+                    "contact_section": Section.for_page("delegations")["delegations"],
+                },
+                status=410,
+            )
+        form = InquiryForm(request.POST)
+        if form.is_spam():
+            # Answered like a success so that the robot learns nothing; nothing is kept.
+            logger.info(
+                "Inquiry about %s discarded: the honeypot was filled in (client %s).",
+                delegation.slug,
+                inquiries.client_hash(request),
+            )
+            return redirect("delegations:inquiry-thanks", slug=delegation.slug)
+        if not form.is_valid():
+            return self.show_form(form, status=400)
+        retry_after = inquiries.rate_limited(inquiries.client_hash(request))
+        if retry_after:
+            form.add_error(None, inquiries.RATE_LIMIT_MESSAGE)
+            response = self.show_form(form, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
+        inquiries.receive(form, delegation, request)
+        return redirect("delegations:inquiry-thanks", slug=delegation.slug)
+
+    def show_form(self, form, status):
+        context = self.get_context_data(object=self.object, inquiry_form=form)
+        return self.render_to_response(context, status=status)
+
+
+class InquiryThanksView(DetailView):
+    model = Delegation
+    template_name = "delegations/inquiry_thanks.html"
+
+    def get_queryset(self):
+        return Delegation.objects.published().prefetch_related("contacts")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(contacts=inquiries.contacts_for(self.object), **kwargs)
 
 
 class ReportDetailView(PreviewMixin, DetailView):

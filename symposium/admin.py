@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from delegations.history import HistoryAdmin
+
 from .models import Resource, Symposium, SymposiumPartner
 
 
@@ -17,7 +19,7 @@ class ResourceInline(admin.TabularInline):
 
 
 @admin.register(Symposium)
-class SymposiumAdmin(admin.ModelAdmin):
+class SymposiumAdmin(HistoryAdmin):
     list_display = ["year", "title", "theme", "when", "is_published"]
     list_display_links = ["year", "title"]
     list_filter = ["is_published"]

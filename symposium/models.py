@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from delegations.models import DatePrecision, DateSpan, Organisation, Role, date_span_constraints
 from delegations.richtext import RichTextField
+from delegations.validators import sanitised_upload_to, validate_resource
 
 
 class SymposiumQuerySet(models.QuerySet):
@@ -123,7 +124,9 @@ class Resource(models.Model):
     symposium = models.ForeignKey(Symposium, on_delete=models.CASCADE, related_name="resources")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.SLIDES)
     title = models.CharField(max_length=250)
-    file = models.FileField(upload_to="symposium/", blank=True)
+    file = models.FileField(
+        upload_to=sanitised_upload_to("symposium"), validators=[validate_resource], blank=True
+    )
     url = models.URLField("link", blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 

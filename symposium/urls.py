@@ -1,5 +1,6 @@
 from django.urls import path
 
+from delegations import calendars
 from delegations.caching import cache_public_page
 
 from . import views
@@ -16,5 +17,10 @@ urlpatterns = [
         "symposium/<int:year>/",
         cache_public_page(views.SymposiumDetailView.as_view()),
         name="symposium-detail",
+    ),
+    path(
+        "symposium/<int:year>/calendar.ics",
+        cache_public_page(calendars.symposium_calendar),
+        name="symposium-calendar",
     ),
 ]

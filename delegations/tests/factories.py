@@ -11,6 +11,7 @@ from delegations.models import (
     Delegation,
     Destination,
     Dispatch,
+    Inquiry,
     Organisation,
     Photo,
     Report,
@@ -138,3 +139,16 @@ class DispatchFactory(DjangoModelFactory):
     author = "A. Delegate"
     published_on = datetime.date(2013, 10, 8)
     body = "<p>What we saw today.</p>"
+
+
+class InquiryFactory(DjangoModelFactory):
+    class Meta:
+        model = Inquiry
+
+    delegation = factory.SubFactory(DelegationFactory)
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"visitor{n}@example.org")
+    organisation = "Springfield School District"
+    role = "Superintendent"
+    message = "Is there still room on this delegation? We would like to visit the schools."
+    consent = True

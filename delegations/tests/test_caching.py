@@ -173,3 +173,56 @@ def test_head_requests_get_the_headers_without_a_body(client, rf):
     assert head.content == b""
     assert head["ETag"] == full["ETag"]
     assert int(head["Content-Length"]) == len(full.content)
+
+
+def test_a_cached_page_keeps_its_headers(client, rf):
+    from django.http import HttpResponse
+
+    from delegations.caching import cache_public_page
+
+    calls = []
+
+    @cache_public_page
+    def download(request):
+        calls.append(request)
+        response = HttpResponse("BEGIN:VCALENDAR", content_type="text/calendar")
+        response["Content-Disposition"] = 'attachment; filename="trip.ics"'
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    from django.contrib.auth.models import AnonymousUser
+
+    responses = []
+    for _ in range(2):
+        request = rf.get("/trip.ics")
+        request.user = AnonymousUser()
+        responses.append(download(request))
+    first, cached = responses
+    assert len(calls) == 1, "the second response should come from the cache"
+    assert cached.content == first.content
+    for header in ("Content-Type", "Content-Disposition", "X-Robots-Tag"):
+        assert cached[header] == first[header]
+
+
+def test_a_deploy_with_new_code_gets_new_cache_keys(client, settings):
+    from delegations import caching
+
+    first = get(client)["ETag"]
+    settings.RELEASE = "next-release"
+    caching.release.cache_clear()
+    try:
+        second = get(client)
+        assert second["ETag"] != first
+        assert second.queries > 1, "the page was rendered again, not taken from the cache"
+    finally:
+        caching.release.cache_clear()
+
+
+def test_the_version_never_falls_back_after_a_flush():
+    from delegations.models import ContentVersion
+
+    ContentVersion.bump()
+    high = ContentVersion.current()[0]
+    ContentVersion.objects.all().delete()
+    ContentVersion.bump()
+    assert ContentVersion.current()[0] >= high

@@ -9,7 +9,8 @@ class SymposiumFactory(DjangoModelFactory):
     class Meta:
         model = Symposium
 
-    year = factory.Sequence(lambda n: 2000 + n)
+    # Past years only, so a factory-made edition is never "upcoming" by accident.
+    year = factory.Sequence(lambda n: 1990 + n % 36)
     title = "International Symposium"
     theme = factory.Sequence(lambda n: f"Theme {n}")
     location = "CoSN’s Annual Conference"
