@@ -7,14 +7,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve bench test lint format migrate seed superuser clean check-python
+.PHONY: help run serve bench load audit test lint security format migrate seed superuser clean check-python
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT) (DEBUG on)"
 	@echo "make serve      the production stack locally: DEBUG off, collectstatic, gunicorn"
 	@echo "make bench      load-test the pages against a static file on a large data set (bench/)"
+	@echo "make load       60 s of 64 connections on every page while inquiries are sent (bench/)"
+	@echo "make audit      Lighthouse scores of the landing, a delegation and a symposium page (>= 95)"
 	@echo "make test       run the test suite"
 	@echo "make lint       ruff, the template linter and the missing-migration check"
+	@echo "make security   bandit and pip-audit"
 	@echo "make format     format Python and templates"
 	@echo "make superuser  create an admin login"
 	@echo "make clean      remove the virtualenv and the local database"
@@ -63,6 +66,17 @@ bench: venv
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || true
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Needs the same as bench; drops and recreates the database cosn_global_load and uses Redis
+# db 13. Options in bench/README.md, e.g. make load LOAD_ARGS="--duration 10".
+load: venv
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || true
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+# Needs Node.js with npx (Lighthouse 12.2.3 is fetched once) and Debian's chromium; a
+# throwaway SQLite site with the seed content. E.g. make audit AUDIT_ARGS="--preset desktop".
+audit: venv
+	$(BIN)/python bench/audit.py $(AUDIT_ARGS)
+
 superuser: migrate
 	DEBUG=1 $(MANAGE) createsuperuser
 
@@ -74,6 +88,12 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+# Static analysis (bandit; each accepted finding is marked "nosec" with its reason beside
+# it) and known vulnerabilities in the pinned requirements (pip-audit asks PyPI).
+security: venv
+	$(BIN)/bandit -q -r cosn_global delegations symposium -x "*/tests/*,*/migrations/*"
+	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
 
 format: venv
 	$(BIN)/ruff check --fix .

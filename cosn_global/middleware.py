@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 
 class AdminContentSecurityPolicyMiddleware:
@@ -17,10 +18,14 @@ class AdminContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @cached_property
+    def admin_prefix(self):
+        # reverse() follows wherever urls.py mounts the admin (and any script prefix).
+        return reverse("admin:index")
+
     def __call__(self, request):
         response = self.get_response(request)
-        # reverse() follows wherever urls.py mounts the admin (and any script prefix).
-        if request.path.startswith(reverse("admin:index")) and not hasattr(response, "_csp_config"):
+        if request.path.startswith(self.admin_prefix) and not hasattr(response, "_csp_config"):
             response._csp_config = settings.ADMIN_CSP
         return response
 

@@ -244,9 +244,8 @@ class PodcastFeed(Feed):
         )
         if not dispatches:
             raise Http404("This delegation has no podcast.")
-        image = (
-            delegation.hero_rendition.url if delegation.hero_rendition else static(PODCAST_COVER)
-        )
+        # Podcast directories require square artwork of 1400-3000 px; hero photos are wide.
+        image = static(PODCAST_COVER)
         contacts = [contact for contact in delegation.contacts.all() if contact.email]
         podcast = Podcast(
             delegation=delegation,

@@ -19,6 +19,7 @@ from .forms import InquiryForm
 from .models import Delegation, Destination, Dispatch, Photo, Report, Section
 
 LANDING_PAST_LIMIT = 8
+LANDING_UPCOMING_LIMIT = 3
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +50,15 @@ class LandingView(TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         published = Delegation.objects.published().with_listing_relations()
-        upcoming = list(published.upcoming(today).prefetch_related("contacts"))
+        # The next trip in full, a few more as cards, and a link if there are others.
+        upcoming = list(
+            published.upcoming(today).prefetch_related("contacts")[: LANDING_UPCOMING_LIMIT + 2]
+        )
         return super().get_context_data(
             sections=Section.for_page("global-leadership", "delegations", "symposium"),
             next_delegation=upcoming[0] if upcoming else None,
-            later_delegations=upcoming[1:],
+            later_delegations=upcoming[1 : LANDING_UPCOMING_LIMIT + 1],
+            more_upcoming=len(upcoming) > LANDING_UPCOMING_LIMIT + 1,
             past_delegations=published.past(today)[:LANDING_PAST_LIMIT],
             past_count=Delegation.objects.published().past(today).count(),
             symposium=Symposium.objects.published()

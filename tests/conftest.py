@@ -110,3 +110,22 @@ def page(browser, page_problems):
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """One `collectstatic` (hashing and compressing every file is slow) for every test
+    that starts a production-like server in a subprocess."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("static")
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x", "STATIC_ROOT": str(root)}
+    env["ENV_FILE"] = os.devnull
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        check=True,
+    )
+    return root

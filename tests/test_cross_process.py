@@ -38,12 +38,9 @@ def fetch(url):
         return response.read().decode(), response.headers["ETag"]
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x", "STATIC_ROOT": str(root)}
-    manage("collectstatic", "--no-input", "-v0", env=env)
-    return root
+@pytest.fixture
+def static_root(collected_static):
+    return collected_static
 
 
 @pytest.fixture

@@ -106,3 +106,80 @@ def test_years_in_symposium_urls(visitor, year):
 @given(q=hostile, page=numbers)
 def test_search(visitor, q, page):
     check(visitor.get("/search/", {"q": q, "page": page}))
+
+
+@pytest.fixture
+def upcoming(seeded):
+    import datetime
+
+    from django.utils import timezone
+
+    from delegations.tests.factories import ContactFactory, DelegationFactory
+
+    trip = DelegationFactory(
+        title="Upcoming trip", start_date=timezone.localdate() + datetime.timedelta(days=60)
+    )
+    trip.contacts.add(ContactFactory())
+    return trip
+
+
+form_text = st.one_of(hostile, st.text(max_size=6000))
+
+
+@fuzz
+@given(
+    name=form_text,
+    email=st.one_of(st.emails().map(str), hostile),
+    organisation=form_text,
+    role=form_text,
+    message=form_text,
+    consent=st.sampled_from(["on", "", "yes", MARKER]),
+    website=st.sampled_from(["", "", "", "http://spam.example"]),
+)
+def test_the_inquiry_form(
+    visitor, upcoming, name, email, organisation, role, message, consent, website
+):
+    from delegations.models import Inquiry
+
+    before = Inquiry.objects.count()
+    response = visitor.post(
+        f"{upcoming.get_absolute_url()}inquire/",
+        {
+            "name": name,
+            "email": email,
+            "organisation": organisation,
+            "role": role,
+            "message": message,
+            "consent": consent,
+            "website": website,
+        },
+    )
+    check(response)
+    stored = Inquiry.objects.count() - before
+    assert stored == (1 if response.status_code == 302 and not website else 0)
+
+
+@fuzz
+@given(slug=slugs)
+def test_calendars_and_feeds(visitor, slug):
+    for path in (
+        f"/delegations/{slug}/calendar.ics",
+        f"/delegations/{slug}/podcast.xml",
+        f"/symposium/{slug}/calendar.ics",
+    ):
+        check(visitor.get(path))
+
+
+def test_the_fuzzed_inquiry_url_accepts_a_valid_submission(visitor, upcoming):
+    """Guards the fuzz test above against fuzzing a URL that only ever answers 404."""
+    response = visitor.post(
+        f"{upcoming.get_absolute_url()}inquire/",
+        {
+            "name": "Ada",
+            "email": "ada@example.org",
+            "message": "When does registration close?",
+            "consent": "on",
+            "website": "",
+        },
+    )
+    assert response.status_code == 302

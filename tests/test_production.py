@@ -156,7 +156,7 @@ class TestSettings:
         backend = settings_value(
             's.CACHES["default"]["BACKEND"]', REDIS_URL="redis://127.0.0.1:6379/0"
         )
-        assert backend == "django.core.cache.backends.redis.RedisCache"
+        assert backend == "cosn_global.cache.RedisCache"
         assert "LocMemCache" in settings_value('s.CACHES["default"]["BACKEND"]')
 
     def test_a_bucket_selects_the_object_store_for_media(self):
@@ -213,3 +213,19 @@ def test_errors_are_logged_as_one_json_line_with_the_traceback():
     assert entry["level"] == "ERROR"
     assert entry["message"] == "Internal Server Error: /"
     assert "ValueError: broken" in entry["exception"]
+
+
+def test_the_redis_cache_reuses_its_client_and_works(settings):
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    from cosn_global.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/12", {})
+    cache.set("reuse", "yes")
+    assert cache.get("reuse") == "yes"
+    assert cache._cache.get_client() is cache._cache.get_client()
+    cache.delete("reuse")

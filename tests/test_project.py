@@ -1,5 +1,6 @@
 """Guards for the whole site: every public page, error pages, migrations, settings."""
 
+import datetime
 import os
 import re
 import subprocess
@@ -142,3 +143,18 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 def test_development_settings_start_without_a_secret_key():
     assert settings_import(DEBUG="1").returncode == 0
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_gets_a_friendly_403(seeded):
+    from django.test import Client
+
+    from delegations.tests.clock import on
+
+    client = Client(enforce_csrf_checks=True)
+    with on(datetime.date(2015, 1, 1)):
+        response = client.post("/delegations/singapore-2015/inquire/", {"name": "A"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Please try again" in body
+    assert "<style" not in body  # nothing the Content Security Policy would block

@@ -292,3 +292,14 @@ def test_sections_missing_from_the_database_fall_back_to_their_names(client):
     page = text(client.get("/"))
     assert "<h1>Global Leadership</h1>" in page
     assert Section.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_landing_page_shows_the_next_trip_and_a_few_more(client):
+    with on(D(2026, 1, 1)):
+        for month in range(2, 9):
+            DelegationFactory(title=f"Trip in month {month}", start_date=D(2026, month, 1))
+        page = text(client.get("/"))
+    assert "Join Us:" in page and "Trip in month 2" in page
+    assert "Trip in month 5" in page and "Trip in month 6" not in page
+    assert "All upcoming delegations" in page
