@@ -30,7 +30,7 @@ class TestInProcess:
         def fail(*args, **kwargs):
             raise error("could not connect to server: Connection refused")
 
-        monkeypatch.setattr("delegations.models.ContentVersion.current", fail)
+        monkeypatch.setattr("delegations.caching.content_version", fail)
         client.raise_request_exception = False
         response = client.get("/")
         assert response.status_code == 503
@@ -43,7 +43,7 @@ class TestInProcess:
         def fail(*args, **kwargs):
             raise ValueError("boom")
 
-        monkeypatch.setattr("delegations.models.ContentVersion.current", fail)
+        monkeypatch.setattr("delegations.caching.content_version", fail)
         client.raise_request_exception = False
         assert client.get("/").status_code == 500
 
