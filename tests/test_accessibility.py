@@ -1,0 +1,529 @@
+"""WCAG 2.2 AA on every kind of public page, checked in headless Chromium (tests/conftest.py).
+
+axe-core finds what a machine can (contrast, names, landmarks, target size...) in the light
+and the dark colour scheme; the other tests check what it cannot: keyboard order from the
+skip link, a visible focus outline on everything that takes focus, 24 px targets, no
+sideways scrolling from 320 to 1920 px, and the print stylesheet.
+
+axe-core is an npm package that `.ci/run` installs into .ci/node_modules (`npm ci --prefix
+.ci`); AXE_CORE_JS may point at another copy of axe.min.js. Without it these tests skip
+(under .ci/run, where REQUIRE_BROWSER is set, they fail instead).
+"""
+
+import datetime
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from delegations.models import DatePrecision, Dispatch, Section
+from delegations.tests.factories import (
+    AppearanceFactory,
+    ContactFactory,
+    CountryFactory,
+    DelegationFactory,
+    DispatchFactory,
+    OrganisationFactory,
+    PhotoFactory,
+    ReportFactory,
+    SectionFactory,
+    TopicFactory,
+)
+from symposium.tests.factories import (
+    ResourceFactory,
+    SymposiumFactory,
+    SymposiumPartnerFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = Path(
+    os.environ.get("AXE_CORE_JS") or ROOT / ".ci/node_modules/axe-core/axe.min.js"
+).resolve()
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices (landmarks,
+# heading order, one main...): the ones that are not WCAG failures are still worth keeping.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+SCHEMES = ["light", "dark"]
+HTML = "text/html; charset=utf-8"
+WIDTHS = [320, 375, 768, 1024, 1440, 1920]
+FOCUSABLE = (
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, audio[controls], "
+    "[tabindex]:not([tabindex='-1'])"
+)
+
+
+def jpeg(name="photo.jpg", size=(1200, 800), colour="teal"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def pdf(name="report.pdf"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), "white").save(buffer, "PDF")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE_JS.exists():
+        missing = pytest.fail if os.environ.get("REQUIRE_BROWSER") else pytest.skip
+        missing(f"No axe-core: {AXE_JS} is missing (run: npm ci --prefix .ci).")
+    return AXE_JS
+
+
+@pytest.fixture
+def scheme_page(browser):
+    """A tab in a given colour scheme, free of the site's CSP so that axe can be injected.
+
+    Only these tests lift the policy; tests/test_browser_admin_csp.py checks the real one.
+    """
+    contexts = []
+
+    def open_page(scheme="light", **options):
+        context = browser.new_context(bypass_csp=True, color_scheme=scheme, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def site(live_server):
+    """One of each kind of public page, with everything it can show, as {name: path}.
+
+    Pages reached by submitting a form are opened by `visit()`.
+    """
+    today = timezone.localdate()
+    desk = ContactFactory(name="Delegations Desk", email="desk@cosn.example")
+    SectionFactory(
+        key=Section.Key.GLOBAL_LEADERSHIP,
+        heading="Global Leadership",
+        intro="<p>CoSN leads educators abroad and hosts an annual symposium.</p>",
+    )
+    SectionFactory(key=Section.Key.DELEGATIONS, contact=desk)
+    SectionFactory(
+        key=Section.Key.SYMPOSIUM,
+        heading="International Symposium",
+        intro="<p>One theme a year.</p>",
+    )
+    CountryFactory(name="Portugal", code="PT")
+    CountryFactory(name="Singapore", code="SG")
+    unesco = OrganisationFactory(name="UNESCO", website="https://www.unesco.org/")
+
+    past = DelegationFactory(
+        title="Lisbon and Porto",
+        slug="lisbon-and-porto",
+        destinations=["Portugal", "Singapore"],
+        body="<p>Schools, ministries and <a href='https://example.org/'>a partner</a>.</p>",
+        hero_image=jpeg("hero.jpg", (1600, 700)),
+        hero_alt="Delegates outside a school",
+    )
+    past.topics.add(TopicFactory(name="Digital equity"))
+    past.contacts.add(ContactFactory())
+    AppearanceFactory(delegation=past, organisation=unesco)
+    PhotoFactory(delegation=past, image=jpeg(), alt_text="A classroom of pupils")
+    PhotoFactory(delegation=past)  # no picture yet: the placeholder
+    report = ReportFactory(
+        delegation=past,
+        external_url="",
+        file=pdf(),
+        cover_image=jpeg("cover.jpg", (300, 400)),
+        cover_alt="The report's cover",
+        published_on=datetime.date(2014, 1, 15),
+        alternate_title="Abriendo Puertas",
+        alternate_language="es",
+    )
+    offline = ReportFactory(delegation=past, external_url="", not_online=True)
+    blog = DispatchFactory(delegation=past)
+    podcast = DispatchFactory(
+        delegation=past,
+        kind=Dispatch.Kind.PODCAST,
+        body="",
+        audio_url="https://podcasts.example.org/episode.mp3",
+        transcript="<p>Welcome to the episode.</p>",
+    )
+    # Enough past trips for the archive to have a second page.
+    DelegationFactory.create_batch(31, start_date=datetime.date(2009, 5, 4))
+
+    start = today + datetime.timedelta(days=60)
+    upcoming = DelegationFactory(
+        title="Helsinki",
+        slug="helsinki",
+        destinations=["Finland"],
+        start_date=start,
+        end_date=start + datetime.timedelta(days=6),
+        registration="<p>Places are limited.</p>",
+        agenda_url="https://example.org/agenda",
+    )
+    upcoming.contacts.add(desk)
+    DelegationFactory(
+        title="Seoul",
+        slug="seoul",
+        destinations=["South Korea"],
+        date_precision=DatePrecision.YEAR,
+        start_date=datetime.date(today.year + 1, 1, 1),
+    )
+
+    edition = SymposiumFactory(year=today.year)
+    SymposiumFactory(year=today.year - 1)
+    SymposiumPartnerFactory(symposium=edition, organisation=unesco)
+    ResourceFactory(symposium=edition)
+
+    return {
+        "landing": reverse("delegations:landing"),
+        "archive": reverse("delegations:delegation-list"),
+        "archive-filtered": reverse("delegations:delegation-list") + "?where=portugal&year=2013",
+        "archive-page-2": reverse("delegations:delegation-list") + "?page=2",
+        "where-we-have-been": reverse("delegations:overview"),
+        "search": reverse("delegations:search"),
+        "search-results": reverse("delegations:search") + "?q=lisbon",
+        "search-no-results": reverse("delegations:search") + "?q=atlantis",
+        "past-delegation": past.get_absolute_url(),
+        "upcoming-delegation": upcoming.get_absolute_url(),
+        "report": report.get_absolute_url(),
+        "report-not-online": offline.get_absolute_url(),
+        "blog-post": blog.get_absolute_url(),
+        "podcast-episode": podcast.get_absolute_url(),
+        "symposium-archive": reverse("symposium:symposium-list"),
+        "symposium": edition.get_absolute_url(),
+        "not-found": "/no-such-page/",
+        "inquiry-form-errors": upcoming.get_absolute_url(),
+        "inquiry-thanks": upcoming.get_absolute_url(),
+        "login-lockout": reverse("admin:login"),
+        "server-error": "/__server-error__/",
+        "unavailable": "/__unavailable__/",
+    }
+
+
+def visit(page, live_server, site, name):
+    """Open the page called `name`, as a visitor would reach it."""
+    url = live_server.url + site[name]
+    if name in ("server-error", "unavailable"):
+        # Rendered by Django without a request; served from the site's address so that the
+        # stylesheet loads as it would.
+        status = 500 if name == "server-error" else 503
+        body = render_to_string(f"{status}.html", request=RequestFactory().get("/"))
+        page.route(url, lambda route: route.fulfill(status=status, body=body, content_type=HTML))
+    page.goto(url)
+    if name == "inquiry-form-errors":
+        page.get_by_role("button", name="Send your message").click()
+        page.locator(".error-summary").wait_for()
+    elif name == "login-lockout":
+        # The page django-axes shows after too many failed logins (the test turns it on).
+        for _ in range(10):  # AXES_FAILURE_LIMIT is 5
+            page.get_by_label("Username").fill("nobody")
+            page.get_by_label("Password").fill("wrong")
+            page.get_by_role("button", name="Log in").click()
+            if "Too many failed logins" in page.title():
+                break
+        assert page.get_by_role("heading", level=1).inner_text() == "Too many failed logins"
+    elif name == "inquiry-thanks":
+        fill_inquiry(page)
+        page.get_by_role("button", name="Send your message").click()
+        # (The browser keeps the form's #inquire fragment through the redirect.)
+        page.wait_for_url(re.compile(r"/inquire/thanks/"))
+
+
+def fill_inquiry(page):
+    page.get_by_label("Your name").fill("Ada Visitor")
+    page.get_by_label("Your email address").fill("ada@example.org")
+    page.get_by_label("Your question or message").fill("Is there still room on this trip?")
+    page.get_by_label("I agree that CoSN may store").check()
+
+
+def axe_violations(page, axe_source):
+    page.add_script_tag(path=str(axe_source))
+    results = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}\n    "
+        + "\n    ".join(
+            f"{node['target']}: {node['failureSummary'].splitlines()[-1].strip()}"
+            for node in violation["nodes"][:5]
+        )
+        for violation in results["violations"]
+    ]
+
+
+PAGE_NAMES = [
+    "landing",
+    "archive",
+    "archive-filtered",
+    "archive-page-2",
+    "where-we-have-been",
+    "search",
+    "search-results",
+    "search-no-results",
+    "past-delegation",
+    "upcoming-delegation",
+    "inquiry-form-errors",
+    "inquiry-thanks",
+    "report",
+    "report-not-online",
+    "blog-post",
+    "podcast-episode",
+    "symposium-archive",
+    "symposium",
+    "not-found",
+    "login-lockout",
+    "server-error",
+    "unavailable",
+]
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_every_public_page_has_no_axe_violations_in_light_and_dark(
+    live_server, site, scheme_page, axe_source, settings, name
+):
+    settings.AXES_ENABLED = name == "login-lockout"
+    found = {}
+    for scheme in SCHEMES:
+        page = scheme_page(scheme)
+        visit(page, live_server, site, name)
+        found[scheme] = axe_violations(page, axe_source)
+    assert found == {"light": [], "dark": []}
+
+
+def test_the_dark_scheme_really_changes_the_colours(live_server, site, scheme_page):
+    # Otherwise the dark runs above would only check the light scheme twice.
+    backgrounds = {}
+    for scheme in SCHEMES:
+        page = scheme_page(scheme)
+        page.goto(live_server.url + site["landing"])
+        backgrounds[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert backgrounds == {"light": "rgb(255, 255, 255)", "dark": "rgb(17, 24, 29)"}
+
+
+@pytest.mark.parametrize("name", ["landing", "past-delegation", "symposium"])
+def test_tab_from_the_top_reaches_the_skip_link_first_and_it_moves_focus_to_main(
+    live_server, site, scheme_page, name
+):
+    page = scheme_page()
+    visit(page, live_server, site, name)
+
+    page.keyboard.press("Tab")
+    skip = page.evaluate(
+        "(() => { const a = document.activeElement; const box = a.getBoundingClientRect();"
+        " return {text: a.textContent.trim(), href: a.getAttribute('href'), top: box.top}; })()"
+    )
+    # It is first, and it comes on screen when focused (it hides above the page until then).
+    assert skip["text"] == "Skip to main content" and skip["href"] == "#main"
+    assert skip["top"] >= 0
+
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # The next Tab continues inside <main>, not back in the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+# For the focused element: its outline, and the colour behind it.
+FOCUS_STYLE = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    let behind = el.parentElement;
+    let background = "rgba(0, 0, 0, 0)";
+    while (behind) {
+        background = getComputedStyle(behind).backgroundColor;
+        if (!/rgba\\(.*, 0\\)$/.test(background) && background !== "transparent") break;
+        behind = behind.parentElement;
+    }
+    return {
+        element: el.outerHTML.slice(0, 80),
+        style: style.outlineStyle,
+        width: parseFloat(style.outlineWidth),
+        colour: style.outlineColor,
+        background: background === "rgba(0, 0, 0, 0)" ? "rgb(255, 255, 255)" : background,
+    };
+}"""
+
+
+def luminance(rgb):
+    channels = [int(part) / 255 for part in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first, second):
+    light, dark = sorted([luminance(first), luminance(second)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", ["landing", "upcoming-delegation", "archive-page-2"])
+def test_keyboard_focus_is_visible_on_every_link_button_and_field(
+    live_server, site, scheme_page, scheme, name
+):
+    page = scheme_page(scheme)
+    visit(page, live_server, site, name)
+    count = page.locator(FOCUSABLE).count()
+    assert count > 10
+
+    seen, invisible = [], []
+    page.keyboard.press("Tab")
+    for _ in range(count + 5):
+        focus = page.evaluate(FOCUS_STYLE)
+        if focus["element"].startswith("<body"):
+            break  # past the last one
+        seen.append(focus["element"])
+        # A solid outline of 2px or more, with 3:1 contrast against what is behind it
+        # (WCAG 1.4.11 and 2.4.7).
+        if not (
+            focus["style"] not in ("none", "")
+            and focus["width"] >= 2
+            and contrast(focus["colour"], focus["background"]) >= 3
+        ):
+            invisible.append(focus)
+        page.keyboard.press("Tab")
+    # Tab reached every link, button and field on the page, each once.
+    reachable = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)].filter((el) =>
+            el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0
+            && getComputedStyle(el).visibility === "visible").length""",
+        FOCUSABLE,
+    )
+    assert len(seen) == reachable
+    assert invisible == []
+
+
+# Every target's box, and whether it is a link inside a sentence (WCAG 2.5.8 exempts those):
+# an inline link whose line has other text in it, not counting the text of block boxes.
+TARGETS = """(selector) => {
+    const display = (node) => getComputedStyle(node).display;
+    const lineText = (node, skip) => [...node.childNodes].map((child) => {
+        if (child === skip) return "";
+        if (child.nodeType === Node.TEXT_NODE) return child.textContent;
+        if (child.nodeType !== Node.ELEMENT_NODE || display(child) !== "inline") return "";
+        return lineText(child, skip);
+    }).join("");
+    return [...document.querySelectorAll(selector)]
+    .filter((el) => !el.closest("[aria-hidden=true], .visually-hidden"))
+    .map((el) => {
+        const box = el.getBoundingClientRect();
+        let block = el.parentElement;
+        while (display(block) === "inline") block = block.parentElement;
+        const inSentence = display(el) === "inline" && lineText(block, el).trim() !== "";
+        return {
+            element: el.outerHTML.slice(0, 100),
+            x: box.x + scrollX, y: box.y + scrollY, width: box.width, height: box.height,
+            inSentence,
+        };
+    })
+    .filter((target) => target.width > 0 && target.height > 0);
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 1440])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "landing",
+        "archive-page-2",
+        "where-we-have-been",
+        "past-delegation",
+        "upcoming-delegation",
+        "inquiry-form-errors",
+        "podcast-episode",
+        "search-results",
+        "symposium",
+    ],
+)
+def test_every_target_outside_a_sentence_is_at_least_24px_square(
+    live_server, site, scheme_page, name, width
+):
+    page = scheme_page(viewport={"width": width, "height": 900})
+    visit(page, live_server, site, name)
+    # Stricter than WCAG, whose spacing exception axe's target-size rule applies (above):
+    # every target is 24 x 24 px or more, except links inside a sentence (WCAG exempts
+    # those) and the countries on the map, which have an equivalent, full-size link each
+    # in the list under it.
+    targets = page.evaluate(TARGETS, FOCUSABLE)
+    assert len(targets) > 10
+    small = [
+        f"{target['element']} ({target['width']:.0f} x {target['height']:.0f})"
+        for target in targets
+        if (target["width"] < 24 or target["height"] < 24)
+        and not target["inSentence"]
+        and 'class="world-map__country"' not in target["element"]
+    ]
+    assert small == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "landing",
+        "archive",
+        "where-we-have-been",
+        "search-results",
+        "past-delegation",
+        "upcoming-delegation",
+        "inquiry-form-errors",
+        "report",
+        "podcast-episode",
+        "symposium-archive",
+        "symposium",
+    ],
+)
+def test_no_page_scrolls_sideways_from_320_to_1920_px(live_server, site, scheme_page, name):
+    page = scheme_page(viewport={"width": WIDTHS[0], "height": 800})
+    visit(page, live_server, site, name)
+    overflowing = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        scroll, client = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if scroll > client:
+            overflowing[width] = (scroll, client)
+    assert overflowing == {}
+
+
+def test_a_delegation_page_prints_its_content_without_navigation_or_forms(
+    live_server, site, scheme_page
+):
+    page = scheme_page("dark")
+    visit(page, live_server, site, "upcoming-delegation")
+    page.emulate_media(media="print")
+
+    def shown(selector):
+        return page.locator(selector).first.is_visible()
+
+    for hidden in (".skip-link", ".site-header", ".site-nav", ".site-search", ".breadcrumbs"):
+        assert not shown(hidden), hidden
+    assert not shown(".site-footer")
+    assert not shown("form.form")
+    assert shown("main h1") and shown(".facts") and shown(".layout__main")
+    # Black on white, whatever the screen's colour scheme.
+    colours = page.evaluate(
+        "[getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor]"
+    )
+    assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+    # Links to other sites print their address after them.
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector(\"main a[href^='https://example.org/agenda']\"),"
+        " '::after').content"
+    )
+    assert "https://example.org/agenda" in after
+
+    visit(page, live_server, site, "past-delegation")
+    # Cards, figures and photos are not cut in two by a page break.
+    assert page.evaluate("getComputedStyle(document.querySelector('.photo')).breakInside") in (
+        "avoid",
+        "avoid-page",
+    )
+    assert page.locator(".photo img").first.is_visible()
