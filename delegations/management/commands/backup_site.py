@@ -7,6 +7,7 @@ PostgreSQL, a pg_dump archive too. `restore_site` reads the same folder back.
 import json
 import os
 import shutil
+
 # Only to run pg_dump/pg_restore with fixed arguments and no shell.
 import subprocess  # nosec B404
 import tarfile

@@ -7,6 +7,7 @@ pg_restore instead (PostgreSQL only). Uploaded files come from media.tar.gz.
 """
 
 import os
+
 # Only to run pg_dump/pg_restore with fixed arguments and no shell.
 import subprocess  # nosec B404
 import tarfile
