@@ -119,7 +119,8 @@ def content_version():
 
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {table} WHERE id = 1")  # noqa: S608
+        # The table name is the model's own, quoted; nothing in the query comes from a request.
+        cursor.execute(f"SELECT version FROM {table} WHERE id = 1")  # nosec B608
         row = cursor.fetchone()
     return row[0] if row else 0
 
