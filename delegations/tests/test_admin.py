@@ -14,49 +14,21 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from factory.django import DjangoModelFactory
 from PIL import Image
 
 from delegations.models import Country, DatePrecision, Delegation, Photo, Section
 from delegations.tests import factories
+from delegations.tests.admin_helpers import (
+    admin_url,
+    factory_for,
+    management_form,
+    registered_models,
+)
 
 NEW_YORK = ZoneInfo("America/New_York")
 
 
 # --- Helpers -------------------------------------------------------------------------
-
-
-def registered_models(app_label):
-    """The models of `app_label` registered on the default admin site, in a stable order."""
-    return sorted(
-        (model for model in admin.site._registry if model._meta.app_label == app_label),
-        key=lambda model: model._meta.label,
-    )
-
-
-def factory_for(model):
-    for candidate in vars(factories).values():
-        if (
-            isinstance(candidate, type)
-            and issubclass(candidate, DjangoModelFactory)
-            and candidate._meta.model is model
-        ):
-            return candidate
-    pytest.fail(f"No factory for {model._meta.label}: add one to delegations/tests/factories.py")
-
-
-def admin_url(model, view, *args):
-    opts = model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-def management_form(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def delegation_post_data(country, **overrides):

@@ -8,10 +8,9 @@ from django.db.models.fields.files import FieldFile
 from reversion.models import Version
 
 from delegations.models import Delegation, Photo, Report
+from delegations.tests.admin_helpers import admin_url, management_form
 from delegations.tests.test_admin import (
-    admin_url,
     delegation_post_data,
-    management_form,
     photo_inline_data,
     report_inline_data,
 )

@@ -13,11 +13,10 @@ from PIL import Image
 
 from delegations.models import Delegation, Dispatch, Photo, Report
 from delegations.tests import factories
+from delegations.tests.admin_helpers import admin_url, management_form
 from delegations.tests.test_admin import (
-    admin_url,
     database_snapshot,
     delegation_post_data,
-    management_form,
     photo_inline_data,
     report_inline_data,
     stored_files,
