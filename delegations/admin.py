@@ -2,7 +2,6 @@ import csv
 from collections import Counter
 
 from django.contrib import admin, messages
-from django.db.models import Count
 from django.http import HttpResponse
 from django.template.defaultfilters import pluralize
 from django.templatetags.static import static
@@ -148,12 +147,7 @@ class DelegationAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("destinations__country")
-            .annotate(report_count=Count("reports"))
-        )
+        return super().get_queryset(request).prefetch_related("destinations__country")
 
     @admin.display(description="dates", ordering="start_date")
     def dates(self, obj):

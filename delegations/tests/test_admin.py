@@ -835,3 +835,18 @@ def test_delegation_change_page_links_to_its_public_page(staff_client):
     assert public_url.netloc in ("", "testserver")
     assert public_url.path == delegation.get_absolute_url() == "/delegations/lisbon-2027/"
     assert staff_client.get(public_url.path).status_code == 200
+
+
+def test_delegation_changelist_queries_do_not_grow_with_the_trips(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(admin_url(Delegation, "changelist")).status_code == 200
+        return len(queries)
+
+    factories.DelegationFactory.create_batch(3, destinations=["Portugal", "Spain"])
+    few = count()
+    factories.DelegationFactory.create_batch(30, destinations=["Portugal", "Spain"])
+    assert count() == few
