@@ -8,6 +8,10 @@ nothing needs to be deleted, and stale entries simply expire.
 
 The same version and date make the ETag, so an unchanged page answers 304 without
 being rendered, and a CDN in front may keep pages as long as it revalidates them.
+
+With a cache that every process shares (Redis), a copy of the version is kept in the
+cache too, so that a cached page costs one round trip to the cache and none to the
+database; see Lookup for why that copy can never make a page stale.
 """
 
 import datetime
@@ -58,6 +62,14 @@ def cache_get(key):
     except Exception:
         logger.warning("Page cache unavailable; rendering from the database.", exc_info=True)
         return None
+
+
+def cache_get_many(keys):
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("Page cache unavailable; rendering from the database.", exc_info=True)
+        return {}
 
 
 def cache_set(key, value):
@@ -113,8 +125,28 @@ def release():
     return digest.hexdigest()
 
 
+# The shared cache's copy of the content version, and how long it is trusted: if a
+# write to the cache fails while the database commits an edit, the copy is wrong for at
+# most this long.
+VERSION_KEY = "page-cache:content-version"
+VERSION_COPY_TIMEOUT = 5
+
+
+def shares_version():
+    """Whether the cache is one that every process shares, so it may hold the version."""
+    return settings.PAGE_CACHE and getattr(cache, "shared_across_processes", False)
+
+
+def share_version(version):
+    """Raise the shared cache's copy of the version to `version` (never lower it)."""
+    try:
+        cache.set_if_greater(VERSION_KEY, version, VERSION_COPY_TIMEOUT)
+    except Exception:
+        logger.warning("Page cache unavailable; content version not shared.", exc_info=True)
+
+
 def content_version():
-    """The content version, read with one plain query: this runs on every cached hit."""
+    """The content version, read with one plain query."""
     from .models import ContentVersion
 
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
@@ -125,39 +157,67 @@ def content_version():
     return row[0] if row else 0
 
 
-def page_state():
-    """(state, last_modified) of the public pages as they stand now.
-
-    The version is at least the time of the last change in milliseconds (see
-    ContentVersion.bump), so it also gives Last-Modified without a second column.
-    """
-    version = content_version()
-    today = timezone.localdate()
-    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
-    changed = datetime.datetime.fromtimestamp(version / 1000, tz=datetime.UTC)
-    return f"{release()}-{version}-{today:%Y%m%d}", max(changed, midnight)
-
-
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 class Lookup:
-    """Where the current page would be cached, and how to answer from the cache.
+    """Where the current page is cached, which version of the content it must be, and how
+    to answer from the cache.
+
+    Each page is stored under its URL, today's date and the code's release, with the
+    version of the content it was rendered from; it is served only while that is still
+    the version. Where the version comes from depends on the cache:
+
+    - A cache in each process's memory cannot know about edits made elsewhere: the
+      version is read from the database on every request.
+    - A shared cache (Redis) also keeps a copy of the version, so one round trip fetches
+      both the copy and the page. ContentVersion.bump raises the copy *before* its
+      transaction commits, so from the moment an edit is visible in the database the
+      copy is at least as new, and no page rendered before the edit can match it. Pages
+      are always labelled with the version read from the database before rendering,
+      never with the copy, so a copy that runs ahead (an edit rolled back) only costs
+      cache misses until it expires. The copy expires after VERSION_COPY_TIMEOUT seconds
+      and is then read again from the database.
 
     A page is stored gzip-compressed, once, when it is stored. Visitors whose browser
     accepts gzip (nearly all) get it as it is, so a hit costs no compression and moves a
     fraction of the bytes out of the cache and onto the network; the rare others get it
-    decompressed. Cached pages never hold a
-    CSRF token or anything personal, so compressing them cannot leak a secret (BREACH).
+    decompressed. Cached pages never hold a CSRF token or anything personal, so
+    compressing them cannot leak a secret (BREACH).
     """
 
     def __init__(self, request):
         self.request = request
-        state, self.last_modified = page_state()
-        url_hash = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+        self.today = timezone.localdate()
+        self.url_hash = hashlib.blake2b(
+            request.get_full_path().encode(), digest_size=12
+        ).hexdigest()
+        self.key = f"page:{release()}:{self.today:%Y%m%d}:{self.url_hash}"
+        self.entry = None
+        if shares_version():
+            found = cache_get_many([VERSION_KEY, self.key])
+            self.entry = found.get(self.key)
+            version = found.get(VERSION_KEY)
+            self.from_database = version is None
+            if version is None:
+                version = content_version()
+                share_version(version)
+        else:
+            version = content_version()
+            if settings.PAGE_CACHE:
+                self.entry = cache_get(self.key)
+            self.from_database = True
+        self.set_version(version)
+
+    def set_version(self, version):
+        self.version = version
+        # The version is at least the time of the last change in milliseconds (see
+        # ContentVersion.bump), so it also gives Last-Modified.
+        midnight = timezone.make_aware(datetime.datetime.combine(self.today, datetime.time()))
+        changed = datetime.datetime.fromtimestamp(version / 1000, tz=datetime.UTC)
+        self.last_modified = max(changed, midnight)
         # Weak: the plain and the gzip-compressed copies are the same page.
-        self.etag = f'W/"{state}-{url_hash}"'
-        self.key = f"page:{state}:{url_hash}"
+        self.etag = f'W/"{release()}-{version}-{self.today:%Y%m%d}-{self.url_hash}"'
 
     def not_modified(self):
         response = get_conditional_response(
@@ -166,10 +226,18 @@ class Lookup:
         return None if response is None else finish(response, self.etag, self.last_modified)
 
     def cached(self):
-        entry = cache_get(self.key) if settings.PAGE_CACHE else None
-        if entry is None:
+        if self.entry is None or self.entry[0] != self.version:
             return None
-        return self.send(*entry)
+        return self.send(*self.entry[1:])
+
+    def before_rendering(self):
+        """Label the page about to be rendered with the database's version, not the copy."""
+        if not self.from_database:
+            version = content_version()
+            if version != self.version:
+                share_version(version)
+                self.set_version(version)
+            self.from_database = True
 
     def store(self, response):
         """Keep the page; return what `send` takes, so a miss is answered like a hit."""
@@ -178,10 +246,10 @@ class Lookup:
             for name, value in response.items()
             if name.lower() not in PER_RESPONSE_HEADERS
         }
-        entry = (gzip.compress(response.content, 6, mtime=0), headers)
+        compressed = gzip.compress(response.content, 6, mtime=0)
         if settings.PAGE_CACHE:
-            cache_set(self.key, entry)
-        return entry
+            cache_set(self.key, (self.version, compressed, headers))
+        return compressed, headers
 
     def send(self, compressed, headers):
         response = HttpResponse(headers=headers)
@@ -209,11 +277,12 @@ def cache_public_page(view):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        # PageCacheMiddleware has usually looked already: reuse its answer to "where".
+        # PageCacheMiddleware has usually looked already: reuse what it found.
         lookup = getattr(request, "page_cache_lookup", None) or Lookup(request)
         answer = lookup.not_modified() or lookup.cached()
         if answer is not None:
             return answer
+        lookup.before_rendering()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()

@@ -57,6 +57,11 @@ class ContentVersion(models.Model):
         )
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"version": floor, "changed_at": now})
+        from .caching import share_version, shares_version
+
+        if shares_version():
+            # Before the commit: see caching.Lookup.
+            share_version(cls.current()[0])
 
 
 class Section(models.Model):
