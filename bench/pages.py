@@ -167,7 +167,8 @@ def uncounted_queries():
     database = settings.DATABASES["default"]
     if database.get("CONN_HEALTH_CHECKS") and database.get("CONN_MAX_AGE"):
         return (
-            "Not in queries/req: under gunicorn, each request also checks the reused database "
-            "connection (CONN_HEALTH_CHECKS), one more round trip that the test client skips."
+            "Not in queries/req: under gunicorn, each request that queries the database first "
+            "checks the reused connection (CONN_HEALTH_CHECKS), one more round trip that the "
+            "test client skips."
         )
     return ""
