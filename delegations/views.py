@@ -3,7 +3,8 @@ import re
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import F, Prefetch
+from django.db.models import CharField, F, IntegerField, Prefetch, Value
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -80,21 +81,46 @@ class ArchiveFilter:
     year_pattern = re.compile(r"[0-9]{4}")
 
     def __init__(self, params, past):
-        # One query gives both lists: every trip has a destination.
-        destinations = list(
-            Destination.objects.filter(delegation__in=past)
-            .select_related("country")
-            .annotate(trip_start=F("delegation__start_date"))
-        )
-        self.places = geo.places(destinations)
-        self.years = sorted(
-            {item.trip_start.year for item in destinations if item.trip_start}, reverse=True
-        )
+        self.places, self.years = self.choices(past)
         where, year = params.get("where", ""), params.get("year", "")
         self.place = next((place for place in self.places if place.slug == where), None)
         self.year = int(year) if self.year_pattern.fullmatch(year) else None
         if (where and self.place is None) or (year and self.year not in self.years):
             raise Http404("There is no such place or year in the archive.")
+
+    @staticmethod
+    def choices(past):
+        """The places and the years (newest first) that the `past` trips went to and began in.
+
+        Every archive page asks, so this is one query of distinct values, not model instances:
+        a place is a (country pk, name, code, place, None) row, a year a row of four Nones
+        and the year (None for trips without dates).
+        """
+        nothing = Value(None, output_field=CharField())
+        places = (
+            Destination.objects.filter(delegation__in=past)
+            .order_by()
+            .values_list(
+                "country_id",
+                "country__name",
+                "country__code",
+                "place",
+                Value(None, output_field=IntegerField()),
+            )
+        )
+        years = past.order_by().values_list(
+            Value(None, output_field=IntegerField()),
+            nothing,
+            nothing,
+            nothing,
+            ExtractYear("start_date"),
+        )
+        rows = list(places.union(years).order_by())
+        return (
+            # A destination's place is never NULL (an empty string at most).
+            geo.place_choices(row[:4] for row in rows if row[3] is not None),
+            sorted((row[4] for row in rows if row[4] is not None), reverse=True),
+        )
 
     @property
     def active(self):

@@ -59,21 +59,49 @@ def places(destinations):
     found = {}
     for destination in destinations:
         country = destination.country
-        if country is not None:
-            slug = place_slug(country.name, f"country-{country.pk}")
-            place = found.setdefault(slug, Place(slug=slug, name=country.name))
-            place.name, place.code = country.name, place.code or country.code
-            place.country_ids.add(country.pk)
-        elif destination.place:
-            slug = place_slug(destination.place, "")
-            if not slug:
-                continue
-            place = found.setdefault(slug, Place(slug=slug, name=destination.place))
-            place.region_names.add(destination.place)
-        else:
-            continue
+        place = add_place(
+            found,
+            country and (country.pk, country.name, country.code),
+            destination.place,
+        )
         # Only a delegation fetched with the destination: never a query per row.
-        if type(destination).delegation.is_cached(destination):
+        if place is not None and type(destination).delegation.is_cached(destination):
             if destination.delegation not in place.delegations:
                 place.delegations.append(destination.delegation)
     return sorted(found.values(), key=lambda place: place.name.casefold())
+
+
+def place_choices(rows):
+    """The places of (country pk, country name, country code, place) rows, as places() finds
+    them from destinations, without their delegations.
+
+    For pages that only offer the places to choose from: a few columns of each distinct
+    place are enough, not every destination and its country as model instances.
+    """
+    found = {}
+    # In a fixed order, so that which name or code wins a shared slug does not vary.
+    for country_id, name, code, region in sorted(rows, key=lambda row: (row[0] or 0, row[3])):
+        add_place(found, country_id and (country_id, name, code), region)
+    return sorted(found.values(), key=lambda place: place.name.casefold())
+
+
+def add_place(found, country, region):
+    """Record one destination, a (pk, name, code) country or else a region, in `found`.
+
+    Return its place, or None for a destination with neither.
+    """
+    if country:
+        pk, name, code = country
+        slug = place_slug(name, f"country-{pk}")
+        place = found.setdefault(slug, Place(slug=slug, name=name))
+        place.name, place.code = name, place.code or code
+        place.country_ids.add(pk)
+        return place
+    if region:
+        slug = place_slug(region, "")
+        if not slug:
+            return None
+        place = found.setdefault(slug, Place(slug=slug, name=region))
+        place.region_names.add(region)
+        return place
+    return None

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from delegations import geo
 from delegations.geo import build
-from delegations.models import Delegation
-from delegations.views import DelegationListView
+from delegations.models import Delegation, Destination
+from delegations.views import ArchiveFilter, DelegationListView
 
 from .clock import on
 from .factories import CountryFactory, DelegationFactory, DestinationFactory
@@ -191,6 +191,39 @@ class TestArchiveFilters:
         with on(TODAY):
             second = text(client.get(ARCHIVE + "?page=2"))
         assert f'href="{ARCHIVE}" rel="prev"' in second
+
+    def test_the_choices_come_from_one_query_and_match_the_places_of_the_destinations(
+        self, django_assert_num_queries
+    ):
+        # A city in a country is the country; a region spelt like a country is that country.
+        DestinationFactory(
+            delegation=Delegation.objects.get(title="Scotland"),
+            country=CountryFactory(name="United Kingdom"),
+            place="Glasgow",
+        )
+        trip("Portugal again", 2005, region="Portugal")
+        trip("Nowhere known", 2004, region="!!!")
+        past = Delegation.objects.published().past(TODAY)
+        with django_assert_num_queries(1):
+            places, years = ArchiveFilter.choices(past)
+        expected = geo.places(
+            Destination.objects.filter(delegation__in=past).select_related("country")
+        )
+
+        def described(found):
+            return [
+                (p.slug, p.name, p.code, p.country_ids, p.region_names, p.delegations)
+                for p in found
+            ]
+
+        assert described(places) == described(expected)
+        assert [place.slug for place in places] == [
+            "france",
+            "portugal",
+            "scandinavia",
+            "united-kingdom",
+        ]
+        assert years == [2013, 2011, 2009, 2007, 2005, 2004]
 
 
 class SvgLinks(HTMLParser):
