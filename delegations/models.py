@@ -357,11 +357,26 @@ class DelegationQuerySet(models.QuerySet):
             models.F("end_date").desc(nulls_last=True), "title"
         )
 
-    def with_listing_relations(self):
-        return self.prefetch_related(
-            models.Prefetch("destinations", queryset=Destination.objects.select_related("country")),
-            models.Prefetch("reports", queryset=Report.objects.published()),
-        )
+    def for_cards(self, *fields):
+        """Only the columns a delegation card shows, and `fields`: not the long texts."""
+        return self.only(*CARD_FIELDS, *fields)
+
+
+# What a delegation card (includes/components.html#delegation-card) reads of the trip.
+CARD_FIELDS = ("title", "slug", "summary", "date_precision", "start_date", "end_date")
+
+
+def listing_relations():
+    """Prefetches for delegation cards: the places and the published reports.
+
+    Also for prefetch_related_objects(), so that cards from several lists on one page
+    share these queries.
+    """
+    return (
+        models.Prefetch("destinations", queryset=Destination.objects.select_related("country")),
+        # A card links to its reports but does not show their summaries.
+        models.Prefetch("reports", queryset=Report.objects.published().defer("summary")),
+    )
 
 
 class Delegation(Renditions, DateSpan):

@@ -3,7 +3,14 @@ import re
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import CharField, F, IntegerField, Prefetch, Value
+from django.db.models import (
+    CharField,
+    F,
+    IntegerField,
+    Prefetch,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,7 +24,15 @@ from symposium.models import Symposium
 
 from . import geo, inquiries
 from .forms import InquiryForm
-from .models import Delegation, Destination, Dispatch, Photo, Report, Section
+from .models import (
+    Delegation,
+    Destination,
+    Dispatch,
+    Photo,
+    Report,
+    Section,
+    listing_relations,
+)
 
 LANDING_PAST_LIMIT = 8
 LANDING_UPCOMING_LIMIT = 3
@@ -50,21 +65,22 @@ class LandingView(TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        published = Delegation.objects.published().with_listing_relations()
+        published = Delegation.objects.published()
         # The next trip in full, a few more as cards, and a link if there are others.
         upcoming = list(
-            published.upcoming(today).prefetch_related("contacts")[: LANDING_UPCOMING_LIMIT + 2]
+            published.upcoming(today).for_cards("registration")[: LANDING_UPCOMING_LIMIT + 2]
         )
+        shown = upcoming[: LANDING_UPCOMING_LIMIT + 1]
+        past = list(published.past(today).for_cards()[:LANDING_PAST_LIMIT])
+        prefetch_related_objects([*shown, *past], *listing_relations())
         return super().get_context_data(
             sections=Section.for_page("global-leadership", "delegations", "symposium"),
-            next_delegation=upcoming[0] if upcoming else None,
-            later_delegations=upcoming[1 : LANDING_UPCOMING_LIMIT + 1],
+            next_delegation=shown[0] if shown else None,
+            later_delegations=shown[1:],
             more_upcoming=len(upcoming) > LANDING_UPCOMING_LIMIT + 1,
-            past_delegations=published.past(today)[:LANDING_PAST_LIMIT],
-            past_count=Delegation.objects.published().past(today).count(),
-            symposium=Symposium.objects.published()
-            .prefetch_related("partnerships__organisation")
-            .current(),
+            past_delegations=past,
+            past_count=published.past(today).count(),
+            symposium=Symposium.objects.published().with_partners().current(),
             **kwargs,
         )
 
@@ -159,18 +175,23 @@ class DelegationListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        published = Delegation.objects.published().with_listing_relations()
-        archive = ArchiveFilter(self.request.GET, Delegation.objects.published().past(today))
-        paginator = Paginator(archive.apply(published.past(today)), self.past_per_page)
+        published = Delegation.objects.published()
+        archive = ArchiveFilter(self.request.GET, published.past(today))
+        paginator = Paginator(archive.apply(published.past(today).for_cards()), self.past_per_page)
         try:
             page = paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage:
             raise Http404("There is no such page of past delegations.") from None
+        past = list(page.object_list)
+        # Upcoming trips head the first page of the whole archive, not a filtered one.
+        upcoming = None
+        if page.number == 1 and not archive.active:
+            upcoming = list(published.upcoming(today).for_cards())
+        prefetch_related_objects([*(upcoming or ()), *past], *listing_relations())
         return super().get_context_data(
             section=Section.for_page("delegations")["delegations"],
-            # Upcoming trips head the first page of the whole archive, not a filtered one.
-            upcoming=published.upcoming(today) if page.number == 1 and not archive.active else None,
-            past=page.object_list,
+            upcoming=upcoming,
+            past=past,
             page_obj=page,
             archive=archive,
             page_params=archive.params,

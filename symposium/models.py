@@ -14,6 +14,14 @@ class SymposiumQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def with_partners(self):
+        """Prefetch each edition's partners with their organisations, in one query."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "partnerships", queryset=SymposiumPartner.objects.select_related("organisation")
+            )
+        )
+
     def current(self):
         """The edition to feature: the newest one not later than this year, else the next one."""
         this_year = timezone.localdate().year

@@ -7,7 +7,7 @@ from .models import Symposium
 
 
 class SymposiumListView(ListView):
-    queryset = Symposium.objects.published().prefetch_related("partnerships__organisation")
+    queryset = Symposium.objects.published().with_partners()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -19,4 +19,4 @@ class SymposiumDetailView(PreviewMixin, DetailView):
     model = Symposium
     slug_field = "year"
     slug_url_kwarg = "year"
-    queryset = Symposium.objects.prefetch_related("partnerships__organisation", "resources")
+    queryset = Symposium.objects.with_partners().prefetch_related("resources")
