@@ -367,15 +367,23 @@ CARD_FIELDS = ("title", "slug", "summary", "date_precision", "start_date", "end_
 
 
 def listing_relations():
-    """Prefetches for delegation cards: the places and the published reports.
+    """Prefetches for delegation cards: destination_list and published_reports.
 
     Also for prefetch_related_objects(), so that cards from several lists on one page
     share these queries.
     """
     return (
-        models.Prefetch("destinations", queryset=Destination.objects.select_related("country")),
+        models.Prefetch(
+            "destinations",
+            queryset=Destination.objects.select_related("country"),
+            to_attr="destination_list",
+        ),
         # A card links to its reports but does not show their summaries.
-        models.Prefetch("reports", queryset=Report.objects.published().defer("summary")),
+        models.Prefetch(
+            "reports",
+            queryset=Report.objects.filter(is_published=True).defer("summary"),
+            to_attr="published_reports",
+        ),
     )
 
 
@@ -487,14 +495,24 @@ class Delegation(Renditions, DateSpan):
     def status(self):
         return "Upcoming" if self.is_upcoming() else "Past"
 
+    # Lists rather than querysets, so that listing_relations() can fill them in for many
+    # trips with one query each and no queryset per trip.
+    @cached_property
+    def destination_list(self):
+        return list(self.destinations.all())
+
+    @cached_property
+    def published_reports(self):
+        return list(self.reports.filter(is_published=True))
+
     @cached_property
     def destinations_display(self):
-        return "; ".join(str(d) for d in self.destinations.all())
+        return "; ".join(str(d) for d in self.destination_list)
 
     @cached_property
     def places_display(self):
         """The places as a phrase: "Argentina and Uruguay"."""
-        names = [d.short_name for d in self.destinations.all()]
+        names = [d.short_name for d in self.destination_list]
         if len(names) < 2:
             return "".join(names)
         return f"{', '.join(names[:-1])} and {names[-1]}"

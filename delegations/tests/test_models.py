@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import prefetch_related_objects
 
 from delegations.models import (
     DatePrecision,
@@ -10,6 +11,7 @@ from delegations.models import (
     Destination,
     Report,
     format_date_span,
+    listing_relations,
     normalise_date_span,
 )
 
@@ -175,6 +177,34 @@ def test_destinations_read_naturally():
     trip.destinations.create(place="Paris", country=CountryFactory(name="France"), order=1)
     assert trip.destinations_display == "London, United Kingdom; Paris, France"
     assert trip.places_display == "London and Paris"
+
+
+@pytest.mark.django_db
+def test_listing_relations_give_cards_the_same_places_and_only_published_reports(
+    django_assert_num_queries,
+):
+    trips = []
+    for n in range(3):
+        trip = DelegationFactory(destinations=[f"Land {n}", "France"])
+        trip.destinations.create(place="Lyon", country=None, order=5)
+        ReportFactory(delegation=trip, title=f"Public {n}")
+        ReportFactory(delegation=trip, title=f"Draft {n}", is_published=False)
+        trips.append(trip)
+    expected = [
+        (trip.destinations_display, trip.places_display, trip.published_reports)
+        for trip in Delegation.objects.order_by("pk")
+    ]
+    fresh = list(Delegation.objects.order_by("pk"))
+    with django_assert_num_queries(2):
+        prefetch_related_objects(fresh, *listing_relations())
+    with django_assert_num_queries(0):
+        found = [
+            (trip.destinations_display, trip.places_display, trip.published_reports)
+            for trip in fresh
+        ]
+    assert found == expected
+    assert [report.title for report in found[0][2]] == ["Public 0"]
+    assert found[0][0] == "Land 0; France; Lyon"
 
 
 @pytest.mark.django_db
