@@ -12,21 +12,19 @@ Needs Node 18 or newer with npm (npx downloads Lighthouse once) and /usr/bin/chr
 """
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+# Run as a script, from any folder: the project must be importable.
+sys.path.insert(0, str(ROOT))
+from bench.server import Gunicorn  # noqa: E402
+
 LIGHTHOUSE = "lighthouse@12.2.3"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = [
@@ -61,12 +59,6 @@ def parse_args():
 
 def log(message):
     print(message, file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def site_env(work):
@@ -116,53 +108,6 @@ print(json.dumps({"landing": "/", "delegation": trip.get_absolute_url(),
     return json.loads(out.strip().splitlines()[-1])
 
 
-class Server:
-    """gunicorn as `make serve` runs it; always stopped on exit."""
-
-    def __init__(self, env, log_path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **env,
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "WEB_CONCURRENCY": "2",
-            "GUNICORN_GRACEFUL_TIMEOUT": "5",
-        }
-        self.log_path = log_path
-
-    def __enter__(self):
-        self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in __exit__)
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "cosn_global.wsgi"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            # Its own process group, so that stopping it stops its workers too.
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2):
-                    return self
-            except OSError:  # not listening yet, or still starting up
-                time.sleep(0.25)
-        self.__exit__()
-        raise SystemExit(f"gunicorn did not start:\n{self.log_path.read_text()[-3000:]}")
-
-    def __exit__(self, *exc):
-        group = self.process.pid  # the leader of its own session and group
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(group, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=10)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(group, signal.SIGKILL)
-        self.process.wait()
-        self.log_file.close()
-
-
 def lighthouse(url, report_base, profile, preset):
     flags = [*CHROME_FLAGS, f"--user-data-dir={profile}"]
     command = [
@@ -200,7 +145,8 @@ def main():
         manage(env, "collectstatic", "--no-input", "--verbosity", "0")
         paths = pages(env)
         scores = {}
-        with Server(env, work / "gunicorn.log") as server:
+        server_env = {**env, "WEB_CONCURRENCY": "2", "GUNICORN_GRACEFUL_TIMEOUT": "5"}
+        with Gunicorn(server_env, work / "gunicorn.log", ready_path="/healthz") as server:
             for name, path in paths.items():
                 log(f"Lighthouse ({args.preset}): {server.url}{path}")
                 scores[name] = lighthouse(

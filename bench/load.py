@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -35,16 +34,18 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, from any folder: the project must be importable.
+sys.path.insert(0, str(ROOT))
+from bench.server import HOST, Gunicorn  # noqa: E402
+
 WORK = ROOT / "bench" / ".work" / "load"
 STATIC_ROOT = WORK / "static"
 PATHS_FILE = WORK / "paths.txt"
 GUNICORN_LOG = WORK / "gunicorn.log"
 LUA_SCRIPT = ROOT / "bench" / "load.lua"
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cosn_global_load"
 REDIS_URL = "redis://127.0.0.1:6379/13"
-HOST = "127.0.0.1"
 # What a browser sends: whitenoise then serves the pre-compressed stylesheet.
 ACCEPT_ENCODING = "br, gzip"
 TRIP_SLUG = "load-test-trip"
@@ -263,12 +264,6 @@ def flush_redis():
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def fetch(port, path, timeout=10):
     """(status, headers, body) of one GET; redirects are not followed."""
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
@@ -278,70 +273,6 @@ def fetch(port, path, timeout=10):
         return response.status, response.headers, response.read()
     finally:
         connection.close()
-
-
-class Gunicorn:
-    """gunicorn as `make serve` runs it, on a free loopback port; always stopped on exit.
-
-    Its output (errors, and the inquiry emails the console backend prints) goes to
-    bench/.work/load/gunicorn.log.
-    """
-
-    def __init__(self, env):
-        self.port = free_port()
-        self.env = {**env, "GUNICORN_BIND": f"{HOST}:{self.port}"}
-        self.process = None
-        self.log_file = None
-
-    def __enter__(self):
-        self.log_file = open(GUNICORN_LOG, "w")  # noqa: SIM115 (closed in stop())
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "cosn_global.wsgi"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            # Its own process group: Ctrl-C reaches this script, which stops gunicorn.
-            start_new_session=True,
-        )
-        try:
-            self.wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-    def wait_until_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {GUNICORN_LOG}:\n{self.log_tail()}")
-            try:
-                status = fetch(self.port, "/")[0]
-            except OSError:
-                time.sleep(0.2)
-                continue
-            if status != 200:
-                raise RuntimeError(f"/ answered {status}; see {GUNICORN_LOG}:\n{self.log_tail()}")
-            return
-        raise RuntimeError(f"gunicorn did not answer in {timeout} s; see {GUNICORN_LOG}")
-
-    def log_tail(self, lines=20):
-        return "\n".join(GUNICORN_LOG.read_text().splitlines()[-lines:])
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        if self.log_file:
-            self.log_file.close()
 
 
 class Submitters:
@@ -545,7 +476,7 @@ def main():
     flush_redis()
 
     load_before = os.getloadavg()[0]
-    with Gunicorn(env) as server:
+    with Gunicorn(env, GUNICORN_LOG, stop_timeout=40) as server:
         log(f"gunicorn on port {server.port}; checking {len(paths)} paths...")
         wrong = [(path, status) for path in paths if (status := fetch(server.port, path)[0]) != 200]
         if wrong:

@@ -20,20 +20,20 @@ import platform
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, from any folder: the project must be importable.
+sys.path.insert(0, str(ROOT))
+from bench.server import CLOCK_TICKS, Gunicorn, http_status  # noqa: E402
+
 BENCH = ROOT / "bench"
 WORK = BENCH / ".work"
 STATIC_ROOT = WORK / "static"
 LUA_REPORT = BENCH / "wrk_report.lua"
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cosn_global_bench"
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -54,8 +54,6 @@ wrk, the HTTP load generator, is not installed. On Debian or Ubuntu:
     sudo apt-get update && sudo apt-get install -y wrk
 
 (`make bench` tries that itself when it runs as root.)"""
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def parse_args():
@@ -177,113 +175,6 @@ def flush_redis():
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_status(url):
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-class Gunicorn:
-    """gunicorn as `make serve` runs it, on a free loopback port; always stopped on exit."""
-
-    def __init__(self, env, log_path):
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
-        self.log_path = log_path
-        self.process = None
-
-    def __enter__(self):
-        self.log_file = open(self.log_path, "w")  # closed in stop()
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "cosn_global.wsgi"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            # Its own process group: Ctrl-C reaches this script, which stops gunicorn.
-            start_new_session=True,
-        )
-        try:
-            self.wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-    def wait_until_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.log_path}:\n{self.log_tail()}")
-            try:
-                status = http_status(self.base_url + "/")
-            except OSError:
-                time.sleep(0.2)
-                continue
-            if status != 200:
-                raise RuntimeError(f"/ answered {status}; see {self.log_path}:\n{self.log_tail()}")
-            return
-        raise RuntimeError(f"gunicorn did not answer in {timeout} s; see {self.log_path}")
-
-    def log_tail(self, lines=20):
-        return "\n".join(self.log_path.read_text().splitlines()[-lines:])
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log_file.close()
-
-    def wait_until_idle(self, timeout=30):
-        """Wait for the requests still queued when wrk stopped, so they don't slow the next URL."""
-        deadline = time.monotonic() + timeout
-        before = self.cpu_seconds()
-        while time.monotonic() < deadline:
-            time.sleep(0.25)
-            now = self.cpu_seconds()
-            if now - before < 0.02:  # under a tenth of a core
-                return
-            before = now
-
-    def cpu_seconds(self):
-        """CPU time of the master, its live workers and the workers it has reaped."""
-        return sum(self.process_seconds().values())
-
-    def process_seconds(self):
-        """CPU time by process id: the master's (with its reaped workers') under 0."""
-        seconds = {}
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry.name}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(entry.name) == self.process.pid:
-                # utime stime cutime cstime
-                seconds[0] = sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
-            elif int(fields[1]) == self.process.pid:
-                seconds[int(entry.name)] = sum(int(value) for value in fields[11:13]) / CLOCK_TICKS
-        return seconds
-
-
 def unbalanced(before, after):
     """Whether one worker did nearly all the work: wrk opens its connections all at once,
     and now and then a single worker accepts every one of them and leaves a core idle."""
@@ -346,18 +237,18 @@ def load(mode, pages, env, args):
     results = {page.name: [] for page in pages}
     with Gunicorn(server_env, WORK / f"gunicorn-cache-{mode}.log") as server:
         for page in pages:
-            status = http_status(server.base_url + page.path)
+            status = http_status(server.url + page.path)
             if status != 200:
                 raise RuntimeError(f"{page.path} answered {status} with the cache {mode}.")
         if args.warmup:
             log(f"Cache {mode}: warming up ({args.warmup} s per URL)...")
             for page in pages:
-                run_wrk(server.base_url + page.path, args.warmup, args)
+                run_wrk(server.url + page.path, args.warmup, args)
                 server.wait_until_idle()
         for page in order:
             for attempt in range(1, args.attempts + 1):
                 log(f"Cache {mode}: {page.name} for {args.duration} s...")
-                result = measure(server, server.base_url + page.path, args)
+                result = measure(server, server.url + page.path, args)
                 if not result["unbalanced"] or attempt == args.attempts:
                     break
                 log("  one worker held every connection: again.")

@@ -1,0 +1,136 @@
+"""gunicorn as `make serve` runs it, on a free loopback port, for the scripts in bench/.
+
+The server runs in its own session and process group, so Ctrl-C reaches the script
+(which stops the server) and stopping the group stops every worker. It is always
+stopped when the `with` block ends, on an error too.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+HOST = "127.0.0.1"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def http_status(url, timeout=10):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class Gunicorn:
+    """`gunicorn -c gunicorn.conf.py cosn_global.wsgi` with `env`, its output in `log_path`.
+
+    Ready once `ready_path` answers 200; stopped with SIGTERM, then SIGKILL after
+    `stop_timeout` seconds.
+    """
+
+    def __init__(self, env, log_path, *, ready_path="/", stop_timeout=20):
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.env = {**env, "GUNICORN_BIND": f"{HOST}:{self.port}"}
+        self.log_path = Path(log_path)
+        self.ready_path = ready_path
+        self.stop_timeout = stop_timeout
+        self.process = self.log_file = None
+
+    def __enter__(self):
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "-c", "gunicorn.conf.py", "cosn_global.wsgi"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def wait_until_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_path}:\n{self.log_tail()}")
+            try:
+                status = http_status(self.url + self.ready_path)
+            except OSError:  # not listening yet
+                time.sleep(0.2)
+                continue
+            if status != 200:
+                raise RuntimeError(
+                    f"{self.ready_path} answered {status}; see {self.log_path}:\n{self.log_tail()}"
+                )
+            return
+        raise RuntimeError(f"gunicorn did not answer in {timeout} s; see {self.log_path}")
+
+    def log_tail(self, lines=20):
+        return "\n".join(self.log_path.read_text().splitlines()[-lines:])
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self.log_file:
+            self.log_file.close()
+
+    def cpu_seconds(self):
+        """CPU time of the master, its live workers and the workers it has reaped."""
+        return sum(self.process_seconds().values())
+
+    def process_seconds(self):
+        """CPU time by process id: the master's (with its reaped workers') under 0."""
+        seconds = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry.name) == self.process.pid:
+                # utime stime cutime cstime
+                seconds[0] = sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+            elif int(fields[1]) == self.process.pid:
+                seconds[int(entry.name)] = sum(int(value) for value in fields[11:13]) / CLOCK_TICKS
+        return seconds
+
+    def wait_until_idle(self, timeout=30):
+        """Wait for the requests still queued when a load stopped, so they don't slow the next."""
+        deadline = time.monotonic() + timeout
+        before = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = self.cpu_seconds()
+            if now - before < 0.02:  # under a tenth of a core
+                return
+            before = now
