@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, TemplateView
 
 from symposium.models import Symposium
@@ -25,6 +26,8 @@ from symposium.models import Symposium
 from . import geo, inquiries
 from .forms import InquiryForm
 from .models import (
+    Appearance,
+    Contact,
     Delegation,
     Destination,
     Dispatch,
@@ -38,6 +41,14 @@ LANDING_PAST_LIMIT = 8
 LANDING_UPCOMING_LIMIT = 3
 
 logger = logging.getLogger(__name__)
+
+
+def lazy_contact_section():
+    """The delegations section, for its contact: read only if the page shows the contact.
+
+    Most trip and report pages name their own contacts or offer their report online.
+    """
+    return SimpleLazyObject(lambda: Section.for_page("delegations")["delegations"])
 
 
 class PreviewMixin:
@@ -252,11 +263,12 @@ class DelegationDetailView(PreviewMixin, DetailView):
             .get_queryset()
             .prefetch_related(
                 Prefetch("destinations", queryset=Destination.objects.select_related("country")),
-                "appearances__organisation",
-                "contacts",
+                Prefetch("appearances", queryset=Appearance.objects.select_related("organisation")),
+                Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),
                 "topics",
                 Prefetch("photos", queryset=Photo.objects.all()),
-                Prefetch("reports", queryset=reports),
+                # The page links to each report; their summaries are on their own pages.
+                Prefetch("reports", queryset=reports.defer("summary")),
                 Prefetch("dispatches", queryset=dispatches),
             )
         )
@@ -264,7 +276,7 @@ class DelegationDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_upcoming"] = self.object.is_upcoming()
-        context["contact_section"] = Section.for_page("delegations")["delegations"]
+        context["contact_section"] = lazy_contact_section()
         if context["is_upcoming"] and self.object.is_published:
             context.setdefault("inquiry_form", InquiryForm())
         return context
@@ -354,7 +366,7 @@ class ReportDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["contact_section"] = Section.for_page("delegations")["delegations"]
+        context["contact_section"] = lazy_contact_section()
         return context
 
 

@@ -16,6 +16,7 @@ from .factories import (
     ContactFactory,
     DelegationFactory,
     DispatchFactory,
+    OrganisationFactory,
     PhotoFactory,
     ReportFactory,
     SectionFactory,
@@ -151,6 +152,29 @@ def test_report_download_link_states_format_and_size(client):
     assert "(PDF, 2.0\xa0KB)" in page
 
 
+@pytest.mark.django_db
+def test_the_sections_contact_is_read_only_for_pages_that_show_it(client):
+    SectionFactory(key="delegations", contact=ContactFactory(name="Ana Archivist"))
+    online = ReportFactory()
+    offline = ReportFactory(delegation=online.delegation, external_url="", not_online=True)
+    online_queries = count_queries(client, online.get_absolute_url())
+    assert count_queries(client, offline.get_absolute_url()) == online_queries + 1
+    assert "Ana Archivist" in text(client.get(offline.get_absolute_url()))
+    assert "Ana Archivist" not in text(client.get(online.get_absolute_url()))
+
+
+@pytest.mark.django_db
+def test_trip_page_query_count_does_not_grow_with_contacts_and_partners(client):
+    def trip_with(people):
+        trip = DelegationFactory(start_date=D(2015, 5, 1))
+        for _ in range(people):
+            trip.contacts.add(ContactFactory(organisation=OrganisationFactory()))
+            AppearanceFactory(delegation=trip)
+        return count_queries(client, trip.get_absolute_url())
+
+    assert trip_with(1) == trip_with(6)
+
+
 @pytest.mark.usefixtures("seeded")
 def test_bilingual_report_marks_its_spanish_title(client):
     page = text(client.get("/delegations/argentina-uruguay/reports/opening-doors-with-ict/"))
@@ -230,8 +254,10 @@ QUERY_LIMITS = {
     # The cards of upcoming and past trips share their places' and reports' queries.
     "delegation list": 8,
     "delegation list, page 2": 7,
-    "delegation detail": 13,
-    "report detail": 4,
+    # One more for a page that names the section's contact (no contacts of its own,
+    # or a report that is not online).
+    "delegation detail": 10,
+    "report detail": 3,
     "symposium list": 4,
 }
 
