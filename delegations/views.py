@@ -4,11 +4,13 @@ from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import (
+    Case,
     CharField,
     F,
     IntegerField,
     Prefetch,
     Value,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import ExtractYear
@@ -120,8 +122,9 @@ class ArchiveFilter:
         """The places and the years (newest first) that the `past` trips went to and began in.
 
         Every archive page asks, so this is one query of distinct values, not model instances:
-        a place is a (country pk, name, code, place, None) row, a year a row of four Nones
-        and the year (None for trips without dates).
+        a place is a (country pk, name, code, region, None) row, a year a row of four Nones
+        and the year (None for trips without dates). A city in a country counts as the
+        country, so its name is left out (empty) to keep one row per country.
         """
         nothing = Value(None, output_field=CharField())
         places = (
@@ -131,7 +134,7 @@ class ArchiveFilter:
                 "country_id",
                 "country__name",
                 "country__code",
-                "place",
+                Case(When(country__isnull=True, then="place"), default=Value("")),
                 Value(None, output_field=IntegerField()),
             )
         )
@@ -144,7 +147,7 @@ class ArchiveFilter:
         )
         rows = list(places.union(years).order_by())
         return (
-            # A destination's place is never NULL (an empty string at most).
+            # A place row's region is never NULL (an empty string at most).
             geo.place_choices(row[:4] for row in rows if row[3] is not None),
             sorted((row[4] for row in rows if row[4] is not None), reverse=True),
         )
