@@ -111,7 +111,7 @@ class Section(models.Model):
         """Return the sections for `keys` as a dict; a missing one is an unsaved blank."""
         found = {
             section.key: section
-            for section in cls.objects.filter(key__in=keys).select_related("contact__organisation")
+            for section in cls.objects.filter(key__in=keys).select_related("contact")
         }
         return {
             key.replace("-", "_"): found.get(key)
