@@ -362,7 +362,7 @@ class DelegationQuerySet(models.QuerySet):
         return self.only(*CARD_FIELDS, *fields)
 
 
-# What a delegation card (includes/components.html#delegation-card) reads of the trip.
+# What a delegation card (includes/components.html#delegation-cards) reads of the trip.
 CARD_FIELDS = ("title", "slug", "summary", "date_precision", "start_date", "end_date")
 
 
