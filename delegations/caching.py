@@ -251,6 +251,14 @@ class Lookup:
             cache_set(self.key, (self.version, compressed, headers))
         return compressed, headers
 
+    def send_rendered(self, response):
+        """A page that is not stored (the cache is off), as rendered: compressing it once
+        for the cache would gain nothing, so it is not compressed at all."""
+        if self.request.method == "HEAD":
+            response["Content-Length"] = len(response.content)
+            response.content = b""
+        return finish(response, self.etag, self.last_modified)
+
     def send(self, compressed, headers):
         response = HttpResponse(headers=headers)
         if ACCEPTS_GZIP.search(self.request.META.get("HTTP_ACCEPT_ENCODING", "")):
@@ -290,6 +298,8 @@ def cache_public_page(view):
         uses_csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         if response.status_code != 200 or response.cookies or uses_csrf:
             return response
+        if not settings.PAGE_CACHE:
+            return lookup.send_rendered(response)
         return lookup.send(*lookup.store(response))
 
     wrapper.public_page = True

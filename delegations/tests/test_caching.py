@@ -149,6 +149,28 @@ def test_with_the_cache_off_every_request_renders(client, settings):
     assert get(client).queries > 1
 
 
+def test_with_the_cache_off_pages_are_sent_as_rendered_with_their_validators(client, settings):
+    settings.PAGE_CACHE = False
+    response = get(client, HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in response
+    assert "Global Leadership" in response.content.decode()
+    again = get(client, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_with_the_cache_off_head_requests_get_no_body(settings, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.urls import resolve
+
+    settings.PAGE_CACHE = False
+    request = rf.head("/")
+    request.user = AnonymousUser()
+    head = resolve("/").func(request)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert int(head["Content-Length"]) > 1000
+
+
 def test_bulk_saves_in_one_transaction_bump_the_version():
     before = ContentVersion.current()[0]
     ReportFactory()
