@@ -215,6 +215,11 @@ def ensure_data(regenerate=False, log=print):
             call_command("load_seed_content", verbosity=0)
             Generator(random.Random(RANDOM_SEED), timezone.localdate()).run()
             ContentVersion.bump()
+    if connection.vendor == "postgresql":
+        # Statistics for the planner, as autovacuum would gather some time after a bulk
+        # load: without them it plans for tables a fraction of their size.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {
         "delegations": Delegation.objects.count(),
         "upcoming": Delegation.objects.upcoming().count(),
