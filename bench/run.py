@@ -98,8 +98,8 @@ def parse_args():
     parser.add_argument(
         "--attempts",
         type=int,
-        default=default("attempts", 4),
-        help="runs of a URL at most, while one gunicorn worker holds every connection (4)",
+        default=default("attempts", 6),
+        help="runs of a URL at most, while one gunicorn worker holds every connection (6)",
     )
     parser.add_argument(
         "--cache",
