@@ -358,9 +358,9 @@ def table(mode, pages, results):
         "",
         f"The static file's row is the mean of its {len(static_runs)} runs ({static_each} req/s);",
         "each page's ratio is to the mean of the runs just before and just after it.",
-        f"{repeated} of {len(every_run)} runs were repeated because one worker had accepted every"
-        f" connection ({still} still were after {max(run['attempts'] for run in every_run)}"
-        " attempts).",
+        f"{repeated} of {len(every_run)} URL runs were repeated because one worker had accepted"
+        f" every connection (at most {max(run['attempts'] for run in every_run)} attempts);"
+        f" {still} still had at the last attempt allowed.",
     ]
     return "\n".join(lines), ratios
 
