@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, from any folder: the project must be importable.
 sys.path.insert(0, str(ROOT))
-from bench.server import Gunicorn  # noqa: E402
+from bench.server import Gunicorn, manage  # noqa: E402
 
 LIGHTHOUSE = "lighthouse@12.2.3"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
@@ -82,10 +82,6 @@ def site_env(work):
     return env
 
 
-def manage(env, *args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
 def pages(env):
     """{name: path} of the pages to audit, read from the seeded database."""
     script = """
@@ -140,9 +136,9 @@ def main():
         work = Path(tmp)
         env = site_env(work)
         log("Building the site: migrate, load_seed_content, collectstatic...")
-        manage(env, "migrate", "--no-input", "--verbosity", "0")
-        manage(env, "load_seed_content", "--verbosity", "0")
-        manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+        manage("migrate", "--no-input", "--verbosity", "0", env=env)
+        manage("load_seed_content", "--verbosity", "0", env=env)
+        manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
         paths = pages(env)
         scores = {}
         server_env = {**env, "WEB_CONCURRENCY": "2", "GUNICORN_GRACEFUL_TIMEOUT": "5"}

@@ -1,4 +1,5 @@
-"""gunicorn as `make serve` runs it, on a free loopback port, for the scripts in bench/.
+"""gunicorn as `make serve` runs it, on a free loopback port, for the scripts in bench/
+and the tests that need a real server.
 
 The server runs in its own session and process group, so Ctrl-C reaches the script
 (which stops the server) and stopping the group stops every worker. It is always
@@ -25,6 +26,11 @@ def free_port():
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
+
+
+def manage(*args, env):
+    """Run a management command in a separate process with this environment."""
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
 def http_status(url, timeout=10):

@@ -5,24 +5,18 @@ keeps its own page cache in the local-memory case. Both are warmed, content is e
 from a third process, and both must show the edit at once.
 """
 
+import contextlib
 import os
 import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.server import Gunicorn, manage
+
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def reachable(host, port):
@@ -92,38 +86,13 @@ def site_env(request, static_root, database_url):
     return env
 
 
-def manage(*args, env):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
 @pytest.fixture
-def servers(site_env):
-    processes, urls = [], []
-    for _ in range(2):
-        port = free_port()
-        env = {**site_env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "cosn_global.wsgi"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-        urls.append(f"http://127.0.0.1:{port}")
-    try:
-        deadline = time.monotonic() + 30
-        for url in urls:
-            while not reachable("127.0.0.1", int(url.rsplit(":", 1)[1])):
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
-        yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+def servers(site_env, tmp_path):
+    with contextlib.ExitStack() as stack:
+        yield [
+            stack.enter_context(Gunicorn(site_env, tmp_path / f"gunicorn-{n}.log")).url
+            for n in range(2)
+        ]
 
 
 def edit(site_env, code):

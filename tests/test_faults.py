@@ -3,8 +3,6 @@
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -13,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.db import InterfaceError, OperationalError
+
+from bench.server import Gunicorn, free_port, manage
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOSED_REDIS = {
@@ -77,12 +77,6 @@ class TestInProcess:
 
 
 # --- A real server, a real database going away and coming back --------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def status(url):
@@ -198,28 +192,12 @@ def real_site(tmp_path, collected_static):
         yield env, break_it, mend_it
 
 
-def test_a_lost_database_gives_503_and_the_site_recovers_by_itself(real_site):
+def test_a_lost_database_gives_503_and_the_site_recovers_by_itself(real_site, tmp_path):
     env, break_database, mend_database = real_site
-    for command in (["migrate", "-v0"], ["load_seed_content", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "cosn_global.wsgi"],
-        cwd=ROOT,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+    manage("migrate", "-v0", env=env)
+    manage("load_seed_content", "-v0", env=env)
+    with Gunicorn(env, tmp_path / "gunicorn.log") as server:
+        base = server.url
         assert status(base + "/")[0] == 200
 
         break_database()
@@ -237,6 +215,3 @@ def test_a_lost_database_gives_503_and_the_site_recovers_by_itself(real_site):
             assert time.monotonic() < deadline, "the site did not recover"
             time.sleep(0.5)
         assert json.loads(status(base + "/healthz")[2])["database"] == "ok"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

@@ -7,11 +7,9 @@ import logging
 import os
 import re
 import smtplib
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
@@ -23,6 +21,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from bench.server import Gunicorn, manage
 from delegations.models import ContentVersion, Inquiry
 
 from .clock import on
@@ -672,16 +671,6 @@ class TestAdmin:
 # --- Under load: every accepted inquiry is stored ----------------------------------------------
 
 
-def manage(*args, env):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def live_site(tmp_path):
     # DEBUG on only spares the test a collectstatic run (the manifest storage of production
@@ -716,28 +705,8 @@ def live_site(tmp_path):
         "trip.contacts.add(Contact.objects.create(name='Organiser', email='o@example.org'))",
         env=env,
     )
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "cosn_global.wsgi"],
-        cwd=ROOT,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
-        yield base, env
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with Gunicorn(env, tmp_path / "gunicorn.log", stop_timeout=30) as server:
+        yield server.url, env
 
 
 VISITORS, INQUIRIES_EACH = 8, 3
