@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, from any folder: the project must be importable.
 sys.path.insert(0, str(ROOT))
-from bench.server import Gunicorn, manage  # noqa: E402
+from bench.server import Gunicorn, manage, production_env  # noqa: E402
 
 LIGHTHOUSE = "lighthouse@12.2.3"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
@@ -63,23 +63,11 @@ def log(message):
 
 def site_env(work):
     """Production settings over plain http on loopback, everything kept in `work`."""
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TZ") if key in os.environ}
-    env.update(
-        ENV_FILE=os.devnull,
-        DJANGO_SETTINGS_MODULE="cosn_global.settings",
-        DEBUG="0",
-        SECRET_KEY="audit-only-not-secret",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
+    return production_env(
         DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
         STATIC_ROOT=str(work / "static"),
         MEDIA_ROOT=str(work / "media"),
-        LOG_LEVEL="WARNING",
     )
-    return env
 
 
 def pages(env):

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, from any folder: the project must be importable.
 sys.path.insert(0, str(ROOT))
-from bench.server import HOST, Gunicorn  # noqa: E402
+from bench.server import HOST, Gunicorn, production_env  # noqa: E402
 
 WORK = ROOT / "bench" / ".work" / "load"
 STATIC_ROOT = WORK / "static"
@@ -107,17 +107,7 @@ def log(message):
 def settings_env(database_url, args):
     """Production settings over plain http on loopback, for the server and for this
     process's Django: the load database, Redis db 13, no limit on inquiries."""
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TZ") if key in os.environ}
-    env.update(
-        ENV_FILE=os.devnull,
-        DJANGO_SETTINGS_MODULE="cosn_global.settings",
-        DEBUG="0",
-        SECRET_KEY="load-test-only-not-secret",
-        ALLOWED_HOSTS=HOST,
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
+    return production_env(
         DATABASE_URL=database_url,
         REDIS_URL=REDIS_URL,
         STATIC_ROOT=str(STATIC_ROOT),
@@ -126,8 +116,8 @@ def settings_env(database_url, args):
         WEB_CONCURRENCY=str(args.workers),
         GUNICORN_THREADS=str(args.gunicorn_threads),
         GUNICORN_ACCESS_LOG=os.devnull,
+        LOG_LEVEL="INFO",
     )
-    return env
 
 
 def database_config(url):

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, from any folder: the project must be importable.
 sys.path.insert(0, str(ROOT))
-from bench.server import CLOCK_TICKS, Gunicorn, http_status  # noqa: E402
+from bench.server import CLOCK_TICKS, Gunicorn, http_status, production_env  # noqa: E402
 
 BENCH = ROOT / "bench"
 WORK = BENCH / ".work"
@@ -120,22 +120,7 @@ def log(message):
 def settings_env(database_url):
     """The environment of the server (and of this process's Django): production settings
     over plain http on loopback, the bench database, the bench's own static files."""
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TZ") if key in os.environ}
-    env.update(
-        ENV_FILE=os.devnull,
-        DJANGO_SETTINGS_MODULE="cosn_global.settings",
-        DEBUG="0",
-        SECRET_KEY="bench-only-not-secret",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        DATABASE_URL=database_url,
-        STATIC_ROOT=str(STATIC_ROOT),
-        LOG_LEVEL="WARNING",
-    )
-    return env
+    return production_env(DATABASE_URL=database_url, STATIC_ROOT=str(STATIC_ROOT))
 
 
 def ensure_database(url):

@@ -28,6 +28,26 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def production_env(**settings):
+    """Production settings over plain http on loopback (no HTTPS redirect, HSTS or secure
+    cookies), nothing read from a .env file, and `settings` on top."""
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TZ") if key in os.environ}
+    env.update(
+        ENV_FILE=os.devnull,
+        DJANGO_SETTINGS_MODULE="cosn_global.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-only-not-secret",
+        ALLOWED_HOSTS=HOST,
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(settings)
+    return env
+
+
 def manage(*args, env):
     """Run a management command in a separate process with this environment."""
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
