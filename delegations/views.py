@@ -5,15 +5,12 @@ from urllib.parse import urlencode
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import (
     Case,
-    CharField,
     F,
-    IntegerField,
     Prefetch,
     Value,
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -121,12 +118,10 @@ class ArchiveFilter:
     def choices(past):
         """The places and the years (newest first) that the `past` trips went to and began in.
 
-        Every archive page asks, so this is one query of distinct values, not model instances:
-        a place is a (country pk, name, code, region, None) row, a year a row of four Nones
-        and the year (None for trips without dates). A city in a country counts as the
-        country, so its name is left out (empty) to keep one row per country.
+        Every archive page asks, so both come from lean queries of distinct values, not
+        from model instances. A city in a country counts as the country, so its name is
+        left out (empty) to keep one row per country.
         """
-        nothing = Value(None, output_field=CharField())
         places = (
             Destination.objects.filter(delegation__in=past)
             .order_by()
@@ -135,22 +130,11 @@ class ArchiveFilter:
                 "country__name",
                 "country__code",
                 Case(When(country__isnull=True, then="place"), default=Value("")),
-                Value(None, output_field=IntegerField()),
             )
+            .distinct()
         )
-        years = past.order_by().values_list(
-            Value(None, output_field=IntegerField()),
-            nothing,
-            nothing,
-            nothing,
-            ExtractYear("start_date"),
-        )
-        rows = list(places.union(years).order_by())
-        return (
-            # A place row's region is never NULL (an empty string at most).
-            geo.place_choices(row[:4] for row in rows if row[3] is not None),
-            sorted((row[4] for row in rows if row[4] is not None), reverse=True),
-        )
+        years = past.dates("start_date", "year", order="DESC")
+        return geo.place_choices(places), [day.year for day in years]
 
     @property
     def active(self):
