@@ -1,10 +1,11 @@
 """Whole-page caching for the public pages that stays correct after every edit.
 
-A cached page is stored under a key made of the content version (bumped in the same
-transaction as any change to content), today's date (upcoming turns into past at
-midnight) and the URL. An edit therefore changes the key for every page at once, on
-every worker and every server, whether the cache is Redis or each process's memory:
-nothing needs to be deleted, and stale entries simply expire.
+A cached page is stored under its URL, today's date (upcoming turns into past at
+midnight) and the code's release, together with the content version it was rendered
+from; the version is bumped in the same transaction as any change to content. A page is
+served only while its version is still the current one, so an edit retires every page
+at once, on every worker and every server, whether the cache is Redis or each process's
+memory: nothing needs to be deleted, and old entries are replaced or expire.
 
 The same version and date make the ETag, so an unchanged page answers 304 without
 being rendered, and a CDN in front may keep pages as long as it revalidates them.
@@ -55,16 +56,8 @@ PER_RESPONSE_HEADERS = {
 logger = logging.getLogger(__name__)
 
 
-def cache_get(key):
-    # The cache only saves work: if it is unreachable, pages come from the database.
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("Page cache unavailable; rendering from the database.", exc_info=True)
-        return None
-
-
 def cache_get_many(keys):
+    # The cache only saves work: if it is unreachable, pages come from the database.
     try:
         return cache.get_many(keys)
     except Exception:
@@ -193,20 +186,17 @@ class Lookup:
             request.get_full_path().encode(), digest_size=12
         ).hexdigest()
         self.key = f"page:{release()}:{self.today:%Y%m%d}:{self.url_hash}"
-        self.entry = None
-        if shares_version():
-            found = cache_get_many([VERSION_KEY, self.key])
-            self.entry = found.get(self.key)
-            version = found.get(VERSION_KEY)
-            self.from_database = version is None
-            if version is None:
-                version = content_version()
-                share_version(version)
-        else:
+        shared = shares_version()
+        found = {}
+        if settings.PAGE_CACHE:
+            found = cache_get_many([self.key, VERSION_KEY] if shared else [self.key])
+        self.entry = found.get(self.key)
+        version = found.get(VERSION_KEY)
+        self.from_database = version is None
+        if version is None:
             version = content_version()
-            if settings.PAGE_CACHE:
-                self.entry = cache_get(self.key)
-            self.from_database = True
+            if shared:
+                share_version(version)
         self.set_version(version)
 
     def set_version(self, version):
@@ -247,8 +237,7 @@ class Lookup:
             if name.lower() not in PER_RESPONSE_HEADERS
         }
         compressed = gzip.compress(response.content, 6, mtime=0)
-        if settings.PAGE_CACHE:
-            cache_set(self.key, (self.version, compressed, headers))
+        cache_set(self.key, (self.version, compressed, headers))
         return compressed, headers
 
     def send_rendered(self, response):
