@@ -161,9 +161,10 @@ def flush_redis():
 
 
 def unbalanced(before, after):
-    """Whether one worker did nearly all the work: wrk opens its connections all at once,
-    and now and then a single worker accepts every one of them and leaves a core idle."""
-    busy = [after[pid] - before.get(pid, 0) for pid in after]
+    """Whether one worker did nearly all the work, from Gunicorn.process_seconds() before
+    and after a run: wrk opens its connections all at once, and now and then a single
+    worker accepts every one of them and leaves a core idle."""
+    busy = [after[pid] - before.get(pid, 0) for pid in after if pid]  # 0 is the master
     return len(busy) > 1 and min(busy) < max(busy) / 4
 
 
@@ -251,10 +252,7 @@ def measure(server, url, args):
     result["machine_cpu_s"] = machine_busy_seconds() - machine_before
     workers_after = server.process_seconds()
     result["server_cpu_s"] = sum(workers_after.values()) - sum(workers_before.values())
-    result["unbalanced"] = unbalanced(
-        {pid: value for pid, value in workers_before.items() if pid},
-        {pid: value for pid, value in workers_after.items() if pid},
-    )
+    result["unbalanced"] = unbalanced(workers_before, workers_after)
     server.wait_until_idle()
     return result
 
