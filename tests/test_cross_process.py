@@ -9,13 +9,11 @@ import contextlib
 import os
 import socket
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from bench.server import Gunicorn, manage
 
-ROOT = Path(__file__).resolve().parents[1]
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 
 

@@ -7,14 +7,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.db import InterfaceError, OperationalError
 
 from bench.server import Gunicorn, free_port, manage
 
-ROOT = Path(__file__).resolve().parents[1]
 CLOSED_REDIS = {
     "default": {
         "BACKEND": "cosn_global.cache.RedisCache",
