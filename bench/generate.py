@@ -22,22 +22,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.dates import DatePrecision, normalise_date_span
+from core.models import Contact, Organisation, Role
 from delegations.models import (
-    Appearance,
-    Contact,
-    ContentVersion,
     Country,
-    DatePrecision,
     Delegation,
+    DelegationPartner,
     Destination,
     Dispatch,
-    Organisation,
     Photo,
     Report,
-    Role,
     Topic,
-    normalise_date_span,
 )
+from pagecache.models import ContentVersion
 from symposium.models import Resource, Symposium, SymposiumPartner
 
 RANDOM_SEED = 2026
@@ -364,12 +361,12 @@ class Generator:
     def link_delegations(self, delegations):
         """Sponsors and partners, contacts and topics."""
         rng = self.rng
-        appearances, contacts, topics = [], [], []
+        partners, contacts, topics = [], [], []
         for delegation in delegations:
             roles = [(org, role) for org in rng.sample(self.organisations, 3) for role in Role]
             for order, (organisation, role) in enumerate(rng.sample(roles, rng.randint(0, 3))):
-                appearances.append(
-                    Appearance(
+                partners.append(
+                    DelegationPartner(
                         delegation=delegation, organisation=organisation, role=role, order=order
                     )
                 )
@@ -379,7 +376,7 @@ class Generator:
                 contacts.append(Delegation.contacts.through(delegation=delegation, contact=contact))
             for topic in rng.sample(self.topics, rng.randint(0, 3)):
                 topics.append(Delegation.topics.through(delegation=delegation, topic=topic))
-        Appearance.objects.bulk_create(appearances)
+        DelegationPartner.objects.bulk_create(partners)
         Delegation.contacts.through.objects.bulk_create(contacts)
         Delegation.topics.through.objects.bulk_create(topics)
 

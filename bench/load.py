@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, from any folder: the project must be importable.
 sys.path.insert(0, str(ROOT))
-from bench.server import HOST, Gunicorn, production_env  # noqa: E402
+from tests.servers import HOST, Gunicorn, production_env
 
 WORK = ROOT / "bench" / ".work" / "load"
 STATIC_ROOT = WORK / "static"
@@ -207,7 +207,7 @@ def public_paths():
     symposia = Symposium.objects.published().order_by("year")
     podcasts = Dispatch.objects.published().filter(kind=Dispatch.Kind.PODCAST)
     paths = [
-        reverse("delegations:landing"),
+        reverse("landing"),
         reverse("delegations:delegation-list"),
         *(delegation.get_absolute_url() for delegation in delegations),
         *(
@@ -236,10 +236,10 @@ def public_paths():
             reverse("symposium:symposium-calendar", kwargs={"year": year})
             for year in symposia.filter(start_date__isnull=False).values_list("year", flat=True)
         ),
-        reverse("delegations:search") + "?q=ict",
+        reverse("search") + "?q=ict",
         reverse("delegations:overview"),
-        reverse("delegations:feed-latest"),
-        reverse("delegations:calendar"),
+        reverse("feed-latest"),
+        reverse("calendar"),
         reverse("sitemap"),
         reverse("robots-txt"),
         static("css/site.css"),

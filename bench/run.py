@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, from any folder: the project must be importable.
 sys.path.insert(0, str(ROOT))
-from bench.server import CLOCK_TICKS, Gunicorn, http_status, production_env  # noqa: E402
+from tests.servers import CLOCK_TICKS, Gunicorn, http_status, production_env
 
 BENCH = ROOT / "bench"
 WORK = BENCH / ".work"

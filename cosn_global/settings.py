@@ -43,8 +43,14 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "axes",
+    # Bottom: shared building blocks, and the page cache.
+    "core",
+    "pagecache",
+    # Middle: the two content apps, side by side.
     "delegations",
     "symposium",
+    # Top: what spans both (site-wide management commands).
+    "cosn_global",
 ]
 
 MIDDLEWARE = [
@@ -56,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages for anonymous visitors, before the session and auth machinery.
-    "delegations.caching.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,16 +102,16 @@ DATABASES = {
     },
 }
 
-# Public pages are cached whole, keyed on the content version (see delegations/caching.py).
+# Public pages are cached whole, keyed on the content version (the pagecache app).
 # Redis in production so every worker and server shares one cache; local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
         {
-            "BACKEND": "cosn_global.cache.RedisCache",
+            "BACKEND": "pagecache.backends.RedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that stops answering must not hold pages up: give up quickly and
-            # serve from the database (delegations/caching.py).
+            # serve from the database (pagecache/lookup.py).
             "OPTIONS": {
                 "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=0.5),
                 "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
@@ -116,6 +122,10 @@ CACHES = {
     ),
 }
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+# Saving, deleting or re-linking any model of these apps retires every cached page...
+PAGE_CACHE_APPS = ["core", "delegations", "symposium"]
+# ...except these, which no public page shows (a visitor's inquiry is not an edit).
+PAGE_CACHE_IGNORED_MODELS = ["delegations.Inquiry"]
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
 # Names the deployed code in cache keys and ETags; by default a hash of code and templates.
 RELEASE = env.str("RELEASE", default="")
@@ -142,7 +152,7 @@ if not re.fullmatch(r"(?:[\w~-][\w.~-]*/)+", ADMIN_URL):
 # (from anywhere), or from one address (whatever the username), that username or address
 # is locked out for AXES_COOLOFF_MINUTES, and each try meanwhile starts the wait again;
 # 0 minutes means until an administrator lifts it (admin: Axes > Access attempts). The
-# address is REMOTE_ADDR, never X-Forwarded-For (see delegations/inquiries.py).
+# address is REMOTE_ADDR, never X-Forwarded-For (see cosn_global/proxy.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -176,7 +186,7 @@ MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Behind nginx, let it send files from MEDIA_ROOT: set this to an `internal` location.
 MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
-# What editors may upload (delegations/validators.py checks every upload's content).
+# What editors may upload (core/validators.py checks every upload's content).
 UPLOAD_MAX_PDF_MB = env.int("UPLOAD_MAX_PDF_MB", default=50)
 UPLOAD_MAX_IMAGE_MB = env.int("UPLOAD_MAX_IMAGE_MB", default=15)
 UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
@@ -214,8 +224,8 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Full-precision JSON for `backup_site` (see delegations/serializers.py).
-SERIALIZATION_MODULES = {"precise-json": "delegations.serializers"}
+# Full-precision JSON for `backup_site` (see cosn_global/serializers.py).
+SERIALIZATION_MODULES = {"precise-json": "cosn_global.serializers"}
 
 # HTTPS: secure by default whenever DEBUG is off; each can be turned off by the variable
 # of the same name, e.g. to try the production settings over plain http on loopback.

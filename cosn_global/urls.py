@@ -4,16 +4,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from delegations.caching import cache_public_page
-from delegations.sitemaps import (
-    DelegationSitemap,
-    DispatchSitemap,
-    ReportSitemap,
-    StaticViewSitemap,
-)
-from symposium.sitemaps import SymposiumSitemap
+from pagecache.decorators import cache_public_page
 
-from . import health, views
+from . import calendars, feeds, health, search, views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = "CoSN Global Leadership"
 admin.site.site_title = "CoSN Global Leadership admin"
@@ -23,20 +17,11 @@ urlpatterns = [
     # Configurable (ADMIN_URL), so that bots probing /admin/ find nothing to guess at.
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
-    path(
-        "sitemap.xml",
-        cache_public_page(sitemap),
-        {
-            "sitemaps": {
-                "pages": StaticViewSitemap,
-                "delegations": DelegationSitemap,
-                "reports": ReportSitemap,
-                "dispatches": DispatchSitemap,
-                "symposia": SymposiumSitemap,
-            }
-        },
-        name="sitemap",
-    ),
+    path("", cache_public_page(views.LandingView.as_view()), name="landing"),
+    path("search/", cache_public_page(search.SearchView.as_view()), name="search"),
+    path("calendar.ics", cache_public_page(calendars.upcoming_calendar), name="calendar"),
+    path("feeds/latest/", cache_public_page(feeds.LatestFeed()), name="feed-latest"),
+    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",
         cache_public_page(

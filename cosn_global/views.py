@@ -4,11 +4,49 @@ import posixpath
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
 from django.utils._os import safe_join
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from core.models import Section
+from delegations.models import Delegation, listing_relations
+from symposium.models import Symposium
+
+LANDING_PAST_LIMIT = 8
+LANDING_UPCOMING_LIMIT = 3
+
+
+class LandingView(TemplateView):
+    """The Global Leadership page: the next trips, the latest past ones, the symposium."""
+
+    template_name = "landing.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        published = Delegation.objects.published()
+        # The next trip in full, a few more as cards, and a link if there are others.
+        upcoming = list(
+            published.upcoming(today).for_cards("registration")[: LANDING_UPCOMING_LIMIT + 2]
+        )
+        shown = upcoming[: LANDING_UPCOMING_LIMIT + 1]
+        past = list(published.past(today).for_cards()[:LANDING_PAST_LIMIT])
+        prefetch_related_objects([*shown, *past], *listing_relations())
+        return super().get_context_data(
+            sections=Section.for_page("global-leadership", "delegations", "symposium"),
+            next_delegation=shown[0] if shown else None,
+            later_delegations=shown[1:],
+            more_upcoming=len(upcoming) > LANDING_UPCOMING_LIMIT + 1,
+            past_delegations=past,
+            past_count=published.past(today).count(),
+            symposium=Symposium.objects.published().with_partners().current(),
+            **kwargs,
+        )
+
 
 # Types a browser may show in the page; anything else is offered as a download.
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp", "image/gif"}

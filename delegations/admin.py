@@ -8,40 +8,21 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.admin import ProtectInUse
+from core.history import HistoryAdmin
+
 from . import inquiries
-from .history import HistoryAdmin
 from .models import (
-    Appearance,
-    Contact,
     Country,
     Delegation,
+    DelegationPartner,
     Destination,
     Dispatch,
     Inquiry,
-    Organisation,
     Photo,
     Report,
-    Section,
     Topic,
 )
-
-
-class ProtectInUse:
-    """Refuse to delete an object that trips still use through a many-to-many relation.
-
-    A foreign key can say on_delete=PROTECT; a many-to-many link would silently vanish,
-    so the admin lists the trips that use the object, as it does for protected keys.
-    """
-
-    in_use_by = []
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for obj in objs:
-            for accessor in self.in_use_by:
-                for user in getattr(obj, accessor).all():
-                    protected.append(f"{user._meta.verbose_name.capitalize()}: {user}")
-        return deleted, counts, perms_needed, protected
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -71,8 +52,8 @@ class DestinationInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
-class AppearanceInline(admin.TabularInline):
-    model = Appearance
+class PartnerInline(admin.TabularInline):
+    model = DelegationPartner
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "order"]
     extra = 0
@@ -132,7 +113,7 @@ class DelegationAdmin(HistoryAdmin):
     search_fields = ["title", "summary", "destinations__place", "destinations__country__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["contacts", "topics"]
-    inlines = [DestinationInline, AppearanceInline, PhotoInline, ReportInline, DispatchInline]
+    inlines = [DestinationInline, PartnerInline, PhotoInline, ReportInline, DispatchInline]
     readonly_fields = ["created_at", "updated_at"]
     save_on_top = True
     fieldsets = [
@@ -212,22 +193,6 @@ class DispatchAdmin(HistoryAdmin):
     date_hierarchy = "published_on"
 
 
-@admin.register(Contact)
-class ContactAdmin(ProtectInUse, HistoryAdmin):
-    in_use_by = ["delegations"]
-
-    list_display = ["name", "title", "organisation", "email", "phone"]
-    list_select_related = ["organisation"]
-    search_fields = ["name", "email", "title"]
-    autocomplete_fields = ["organisation"]
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(HistoryAdmin):
-    list_display = ["name", "short_name", "website"]
-    search_fields = ["name", "short_name"]
-
-
 @admin.register(Country)
 class CountryAdmin(HistoryAdmin):
     list_display = ["name", "code"]
@@ -236,26 +201,7 @@ class CountryAdmin(HistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(ProtectInUse, HistoryAdmin):
-    in_use_by = ["delegations"]
-
     search_fields = ["name"]
-
-
-@admin.register(Section)
-class SectionAdmin(HistoryAdmin):
-    list_display = ["heading", "key", "contact", "updated_at"]
-    list_select_related = ["contact"]
-    autocomplete_fields = ["contact"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # A section's key ties it to its page; changing it would orphan the page's copy.
-        return ["key"] if obj else []
-
-    def has_add_permission(self, request):
-        return Section.objects.count() < len(Section.Key) and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def spreadsheet_safe(value):

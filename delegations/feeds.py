@@ -1,160 +1,36 @@
-"""Feeds: an Atom feed of what is new on the site, and a podcast per delegation.
+"""A podcast feed per delegation, for podcast apps.
 
-Both are public and wrapped in cache_public_page (see urls.py), which gives them an ETag,
+It is public and wrapped in cache_public_page (see urls.py), which gives it an ETag,
 Last-Modified and 304 answers like every other public page.
 
 A Feed instance serves every request, so nothing request-specific is stored on it:
-get_object() and items() build plain objects that carry what the item methods need.
+get_object() builds plain objects that carry what the item methods need.
 """
 
-import datetime
 import logging
 import mimetypes
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from django.contrib.syndication.views import Feed
-from django.db.models import DateTimeField
-from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
-from django.urls import reverse_lazy
-from django.utils import feedgenerator, timezone
-from django.utils.html import escape, format_html
-from django.utils.text import Truncator
+from django.utils import feedgenerator
+from django.utils.html import format_html
 
-from .calendars import plain_text
-from .models import Delegation, Dispatch, Report
+from core.dates import start_of_day
+
+from .models import Delegation, Dispatch
 
 logger = logging.getLogger(__name__)
 
-LATEST_LIMIT = 30
-SUMMARY_WORDS = 60
 PUBLISHER = "CoSN"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 DEFAULT_AUDIO_TYPE = "audio/mpeg"
 # Podcast apps want square JPEG or PNG artwork of 1400-3000 pixels; SVG is refused.
 PODCAST_COVER = "img/podcast-cover.png"
-
-
-def start_of_day(day):
-    """A date as the first moment of that day in the site's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
-@dataclass
-class Entry:
-    title: str
-    link: str
-    updated: datetime.datetime
-    published: datetime.datetime | None
-    summary: str
-    category: str
-    author: str | None = None
-
-
-def summary_html(text):
-    # Atom summaries are declared type="html": plain text is escaped to stay text.
-    return escape(Truncator(text).words(SUMMARY_WORDS))
-
-
-def delegation_entry(delegation):
-    title = f"International Delegation: {delegation.title}"
-    if delegation.dates_known:
-        title += f" ({delegation.dates_display})"
-    return Entry(
-        title=title,
-        link=delegation.get_absolute_url(),
-        updated=delegation.updated_at,
-        published=delegation.created_at,
-        summary=summary_html(delegation.summary or plain_text(delegation.body)),
-        category="International Delegation",
-    )
-
-
-def report_entry(report):
-    published = start_of_day(report.published_on) if report.published_on else None
-    return Entry(
-        title=f"Report: {report.full_title}",
-        link=report.get_absolute_url(),
-        updated=published or report.updated_at,
-        published=published,
-        summary=summary_html(plain_text(report.summary) or report.subtitle),
-        category="Report",
-    )
-
-
-def dispatch_entry(dispatch):
-    published = start_of_day(dispatch.published_on)
-    return Entry(
-        title=f"{dispatch.get_kind_display()}: {dispatch.title}",
-        link=dispatch.get_absolute_url(),
-        updated=published,
-        published=published,
-        summary=summary_html(
-            plain_text(dispatch.body) or f"From the {dispatch.delegation.title} delegation."
-        ),
-        category=dispatch.get_kind_display(),
-        author=dispatch.author or None,
-    )
-
-
-class LatestFeed(Feed):
-    """What is new: trips (by their last edit), reports and dispatches, newest first."""
-
-    feed_type = feedgenerator.Atom1Feed
-    title = "CoSN Global Leadership: what’s new"
-    subtitle = (
-        "New and updated CoSN International Delegations, their reports, "
-        "and the delegates’ blog posts and podcasts."
-    )
-    link = reverse_lazy("delegations:landing")
-    author_name = PUBLISHER
-    language = "en"
-
-    def items(self):
-        delegations = Delegation.objects.published().order_by("-updated_at")[:LATEST_LIMIT]
-        # A report counts from its publication date, or from its last edit without one.
-        reports = (
-            Report.objects.published()
-            .select_related("delegation")
-            .annotate(new_on=Coalesce(Cast("published_on", DateTimeField()), "updated_at"))
-            .order_by("-new_on", "-pk")[:LATEST_LIMIT]
-        )
-        dispatches = (
-            Dispatch.objects.published()
-            .select_related("delegation")
-            .order_by("-published_on", "-pk")[:LATEST_LIMIT]
-        )
-        entries = [
-            *(delegation_entry(delegation) for delegation in delegations),
-            *(report_entry(report) for report in reports),
-            *(dispatch_entry(dispatch) for dispatch in dispatches),
-        ]
-        return sorted(entries, key=lambda entry: entry.updated, reverse=True)[:LATEST_LIMIT]
-
-    def item_title(self, item):
-        return item.title
-
-    def item_link(self, item):
-        return item.link
-
-    def item_description(self, item):
-        return item.summary
-
-    def item_updateddate(self, item):
-        return item.updated
-
-    def item_pubdate(self, item):
-        return item.published
-
-    def item_author_name(self, item):
-        return item.author
-
-    def item_categories(self, item):
-        return [item.category]
 
 
 class PodcastFeedGenerator(feedgenerator.Rss201rev2Feed):

@@ -22,7 +22,9 @@ from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 
-from .models import Inquiry, Section
+from core.models import Section
+
+from .models import Inquiry
 
 logger = logging.getLogger(__name__)
 

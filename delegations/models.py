@@ -1,19 +1,18 @@
-import calendar
-import datetime
 from pathlib import Path
 
 from django.conf import global_settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .renditions import Renditions
-from .richtext import RichTextField
-from .validators import (
+from core.dates import DateSpan, date_span_constraints
+from core.models import Contact, Partner
+from core.renditions import Renditions
+from core.richtext import RichTextField
+from core.structured_data import PreviewImage
+from core.validators import (
     sanitised_upload_to,
     validate_audio,
     validate_document,
@@ -22,102 +21,6 @@ from .validators import (
 )
 
 LANGUAGE_CHOICES = sorted(global_settings.LANGUAGES, key=lambda lang: lang[1])
-
-
-class ContentVersion(models.Model):
-    """A counter that every change to the site's content moves on (see caching.py).
-
-    It lives in the database, next to the content, so that the change and the new
-    version commit together and every worker and server sees both at once.
-    """
-
-    version = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="content_version_single_row")]
-
-    def __str__(self):
-        return f"Content version {self.version}"
-
-    @classmethod
-    def current(cls):
-        """(version, changed_at) now; one indexed read."""
-        row = cls.objects.filter(pk=1).values_list("version", "changed_at").first()
-        return row or (0, datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
-
-    @classmethod
-    def bump(cls):
-        # Never below the clock in milliseconds: after a restore or a flush the counter
-        # cannot fall back onto numbers that cached pages and ETags already used.
-        now = timezone.now()
-        floor = int(now.timestamp() * 1000)
-        updated = cls.objects.filter(pk=1).update(
-            version=Greatest(models.F("version") + 1, models.Value(floor)), changed_at=now
-        )
-        if not updated:
-            cls.objects.get_or_create(pk=1, defaults={"version": floor, "changed_at": now})
-        from .caching import share_version, shares_version
-
-        if shares_version():
-            # Before the commit: see caching.Lookup.
-            share_version(cls.current()[0])
-
-
-class Section(models.Model):
-    """The editable introduction of one part of the Global Leadership section."""
-
-    class Key(models.TextChoices):
-        GLOBAL_LEADERSHIP = "global-leadership", "Global Leadership (landing page)"
-        DELEGATIONS = "delegations", "International Delegations"
-        SYMPOSIUM = "symposium", "International Symposium"
-
-    key = models.CharField(
-        max_length=40,
-        choices=Key,
-        unique=True,
-        help_text="Which part of the site this introduction belongs to.",
-    )
-    heading = models.CharField(max_length=200)
-    intro = RichTextField(blank=True, verbose_name="introduction")
-    contact = models.ForeignKey(
-        "Contact",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=(
-            "Whom visitors should ask about this part of the site. Shown, for example, "
-            "when no delegation is open for registration."
-        ),
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["key"]
-
-    def __str__(self):
-        return self.heading or self.get_key_display()
-
-    def get_absolute_url(self):
-        return {
-            self.Key.GLOBAL_LEADERSHIP: reverse("delegations:landing"),
-            self.Key.DELEGATIONS: reverse("delegations:delegation-list"),
-            self.Key.SYMPOSIUM: reverse("symposium:symposium-list"),
-        }[self.key]
-
-    @classmethod
-    def for_page(cls, *keys):
-        """Return the sections for `keys` as a dict; a missing one is an unsaved blank."""
-        found = {
-            section.key: section
-            for section in cls.objects.filter(key__in=keys).select_related("contact")
-        }
-        return {
-            key.replace("-", "_"): found.get(key)
-            or cls(key=key, heading=cls.Key(key).label.split(" (")[0])
-            for key in keys
-        }
 
 
 class Country(models.Model):
@@ -145,50 +48,6 @@ class Country(models.Model):
         return self.name
 
 
-class Organisation(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(
-        max_length=50,
-        blank=True,
-        help_text="How the organisation is named in short, e.g. UNESCO.",
-    )
-    website = models.URLField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def display_name(self):
-        return self.short_name or self.name
-
-
-class Role(models.TextChoices):
-    SPONSOR = "sponsor", "Sponsor"
-    PARTNER = "partner", "Partner"
-    HOST = "host", "Host"
-
-
-class Contact(models.Model):
-    name = models.CharField(max_length=200)
-    title = models.CharField(
-        "job title", max_length=200, blank=True, help_text="For example: Chief Operating Officer."
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
-    )
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return f"{self.name} ({self.email})" if self.email else self.name
-
-
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
 
@@ -197,140 +56,6 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", "Exact days"
-    MONTH = "month", "Month only"
-    YEAR = "year", "Year only"
-    UNKNOWN = "unknown", "Not known yet"
-
-
-def _month_end(day):
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def format_date_span(start, end, precision):
-    """Say a date span as precisely as it is known: "January 9-17, 2015", "October 2013"."""
-    if precision == DatePrecision.UNKNOWN or start is None:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-    if precision == DatePrecision.MONTH:
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{start:%B} {start.year}"
-        if start.year == end.year:
-            return f"{start:%B}–{end:%B} {end.year}"
-        return f"{start:%B} {start.year} – {end:%B} {end.year}"
-    if start == end:
-        return f"{start:%B} {start.day}, {start.year}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start:%B} {start.day}-{end.day}, {end.year}"
-    if start.year == end.year:
-        return f"{start:%B} {start.day} – {end:%B} {end.day}, {end.year}"
-    return f"{start:%B} {start.day}, {start.year} – {end:%B} {end.day}, {end.year}"
-
-
-def normalise_date_span(start, end, precision):
-    """Widen a span to the whole months or years it is known by.
-
-    Storing "October 2013" as October 1-31 lets the database order trips and tell
-    upcoming from past with plain date comparisons, whatever the precision.
-    """
-    if precision == DatePrecision.UNKNOWN or start is None:
-        return None, None
-    end = end or start
-    if precision == DatePrecision.MONTH:
-        return start.replace(day=1), _month_end(end)
-    if precision == DatePrecision.YEAR:
-        return datetime.date(start.year, 1, 1), datetime.date(end.year, 12, 31)
-    return start, end
-
-
-def date_span_constraints(prefix):
-    return [
-        models.CheckConstraint(
-            condition=Q(end_date__gte=models.F("start_date")) | Q(start_date__isnull=True),
-            name=f"{prefix}_ends_after_start",
-            violation_error_message="The end date cannot be before the start date.",
-        ),
-        models.CheckConstraint(
-            condition=(
-                Q(
-                    date_precision=DatePrecision.UNKNOWN,
-                    start_date__isnull=True,
-                    end_date__isnull=True,
-                )
-                | (
-                    ~Q(date_precision=DatePrecision.UNKNOWN)
-                    & Q(start_date__isnull=False, end_date__isnull=False)
-                )
-            ),
-            name=f"{prefix}_dates_match_precision",
-            violation_error_message=(
-                "Give a start date unless the dates are marked as not known yet, "
-                "and leave both dates empty when they are."
-            ),
-        ),
-    ]
-
-
-class DateSpan(models.Model):
-    """Dates stated as precisely as they are known (shared by trips and symposia)."""
-
-    date_precision = models.CharField(
-        "how precise the dates are",
-        max_length=10,
-        choices=DatePrecision,
-        default=DatePrecision.DAY,
-        help_text=(
-            "Month only shows “October 2013”; year only shows “2007”. For those, any day "
-            "in the month or year will do as the start date."
-        ),
-    )
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(
-        null=True, blank=True, help_text="Leave empty for a single day, month or year."
-    )
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.start_date, self.end_date = normalise_date_span(
-            self.start_date, self.end_date, self.date_precision
-        )
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        super().clean()
-        if self.date_precision != DatePrecision.UNKNOWN and self.start_date is None:
-            raise ValidationError(
-                {"start_date": "Give a start date, or choose “Not known yet” for the dates."}
-            )
-        if self.date_precision == DatePrecision.UNKNOWN:
-            self.start_date = self.end_date = None
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date cannot be before the start date."})
-        self.start_date, self.end_date = normalise_date_span(
-            self.start_date, self.end_date, self.date_precision
-        )
-
-    @property
-    def dates_display(self):
-        return format_date_span(self.start_date, self.end_date, self.date_precision)
-
-    @property
-    def dates_known(self):
-        return self.start_date is not None
-
-    @property
-    def datetime_attr(self):
-        """The start as an HTML `datetime` value, as precise as it is known."""
-        if not self.dates_known:
-            return ""
-        formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
-        return self.start_date.strftime(formats.get(self.date_precision, "%Y-%m-%d"))
 
 
 class DelegationQuerySet(models.QuerySet):
@@ -381,7 +106,7 @@ def listing_relations():
         # A card links to its reports but does not show their summaries.
         models.Prefetch(
             "reports",
-            queryset=Report.objects.filter(is_published=True).defer("summary"),
+            queryset=Report.objects.published().defer("summary"),
             to_attr="published_reports",
         ),
     )
@@ -488,6 +213,21 @@ class Delegation(Renditions, DateSpan):
         return self.start_date is not None and self.start_date <= today <= self.end_date
 
     @property
+    def preview_image(self):
+        """The hero photo for link previews: the page-sized rendition, or the original
+        until the rendition exists; None without a photo."""
+        if self.hero_rendition:
+            return PreviewImage(
+                self.hero_rendition,
+                self.hero_rendition_width,
+                self.hero_rendition_height,
+                self.hero_alt,
+            )
+        if self.hero_image:
+            return PreviewImage(self.hero_image, self.hero_width, self.hero_height, self.hero_alt)
+        return None
+
+    @property
     def archive_year(self):
         return self.start_date.year if self.start_date else None
 
@@ -503,7 +243,7 @@ class Delegation(Renditions, DateSpan):
 
     @cached_property
     def published_reports(self):
-        return list(self.reports.filter(is_published=True))
+        return list(self.reports.published())
 
     @cached_property
     def destinations_display(self):
@@ -557,18 +297,10 @@ class Destination(models.Model):
         return self.place or str(self.country)
 
 
-class Appearance(models.Model):
-    """An organisation's part in a delegation: sponsor, partner or host."""
+class DelegationPartner(Partner):
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="partners")
 
-    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="appearances")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=20, choices=Role, default=Role.PARTNER)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = "sponsor or partner"
-        verbose_name_plural = "sponsors and partners"
+    class Meta(Partner.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["delegation", "organisation", "role"],
@@ -577,20 +309,22 @@ class Appearance(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.organisation} ({self.get_role_display()})"
 
+class TripPartQuerySet(models.QuerySet):
+    """Reports, photos and dispatches: public when their trip is published, and they are."""
 
-class PublishedQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True, delegation__is_published=True)
+        parts = self.filter(delegation__is_published=True)
+        if hasattr(self.model, "is_published"):
+            parts = parts.filter(is_published=True)
+        return parts
 
 
 class Report(models.Model):
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="reports")
     title = models.CharField(max_length=250)
     subtitle = models.CharField(max_length=250, blank=True)
-    slug = models.SlugField(max_length=250, unique=True, help_text="Filled in from the title.")
+    slug = models.SlugField(max_length=250, help_text="Filled in from the title.")
     language = models.CharField(
         max_length=10, choices=LANGUAGE_CHOICES, default="en", help_text="The title's language."
     )
@@ -636,11 +370,16 @@ class Report(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = TripPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "-published_on", "title"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "slug"],
+                name="report_slug_unique_per_delegation",
+                violation_error_message="Another report of this trip already uses this slug.",
+            ),
             models.CheckConstraint(
                 condition=~Q(file="") | ~Q(external_url="") | Q(not_online=True),
                 name="report_has_file_or_link",
@@ -691,6 +430,13 @@ class Report(models.Model):
         return ": ".join(parts)
 
     @property
+    def preview_image(self):
+        """The report's own cover, else its trip's photo."""
+        if self.cover_image:
+            return PreviewImage(self.cover_image, None, None, self.cover_alt)
+        return self.delegation.preview_image
+
+    @property
     def languages(self):
         return [code for code in (self.language, self.alternate_language) if code]
 
@@ -733,6 +479,8 @@ class Photo(Renditions, models.Model):
     thumbnail_height = models.PositiveIntegerField(editable=False, null=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = TripPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "pk"]
         constraints = [
@@ -770,8 +518,9 @@ class Dispatch(models.Model):
     audio_url = models.URLField("audio link", blank=True)
     transcript = RichTextField(blank=True, help_text="For podcast episodes.")
     is_published = models.BooleanField("published", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = TripPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -801,6 +550,10 @@ class Dispatch(models.Model):
     @property
     def is_public(self):
         return self.is_published and self.delegation.is_published
+
+    @property
+    def preview_image(self):
+        return self.delegation.preview_image
 
     @property
     def audio_source(self):

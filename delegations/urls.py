@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import calendars, feeds, search, views
-from .caching import cache_public_page
+from pagecache.decorators import cache_public_page
+
+from . import calendars, feeds, views
 
 app_name = "delegations"
 
 urlpatterns = [
-    path("", cache_public_page(views.LandingView.as_view()), name="landing"),
     path(
         "delegations/",
         cache_public_page(views.DelegationListView.as_view()),
@@ -17,7 +17,6 @@ urlpatterns = [
         cache_public_page(views.OverviewView.as_view()),
         name="overview",
     ),
-    path("search/", cache_public_page(search.SearchView.as_view()), name="search"),
     path(
         "delegations/<slug:slug>/",
         cache_public_page(views.DelegationDetailView.as_view()),
@@ -50,6 +49,4 @@ urlpatterns = [
         cache_public_page(feeds.PodcastFeed()),
         name="delegation-podcast",
     ),
-    path("calendar.ics", cache_public_page(calendars.upcoming_calendar), name="calendar"),
-    path("feeds/latest/", cache_public_page(feeds.LatestFeed()), name="feed-latest"),
 ]

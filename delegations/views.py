@@ -16,28 +16,25 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, TemplateView
 
-from symposium.models import Symposium
+from core.models import Contact, Section
+from core.views import PreviewMixin
 
 from . import geo, inquiries
 from .forms import InquiryForm
 from .models import (
-    Appearance,
-    Contact,
     Delegation,
+    DelegationPartner,
     Destination,
     Dispatch,
     Photo,
     Report,
-    Section,
     listing_relations,
 )
-
-LANDING_PAST_LIMIT = 8
-LANDING_UPCOMING_LIMIT = 3
+from .structured_data import delegation_event, delegation_report
 
 logger = logging.getLogger(__name__)
 
@@ -48,51 +45,6 @@ def lazy_contact_section():
     Most trip and report pages name their own contacts or offer their report online.
     """
     return SimpleLazyObject(lambda: Section.for_page("delegations")["delegations"])
-
-
-class PreviewMixin:
-    """Staff may open unpublished pages; such responses are never cached or indexed."""
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        return queryset if self.request.user.is_staff else queryset.published()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["preview"] = not self.object.is_public
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if context["preview"]:
-            add_never_cache_headers(response)
-            response["X-Robots-Tag"] = "noindex"
-        return response
-
-
-class LandingView(TemplateView):
-    template_name = "delegations/landing.html"
-
-    def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        published = Delegation.objects.published()
-        # The next trip in full, a few more as cards, and a link if there are others.
-        upcoming = list(
-            published.upcoming(today).for_cards("registration")[: LANDING_UPCOMING_LIMIT + 2]
-        )
-        shown = upcoming[: LANDING_UPCOMING_LIMIT + 1]
-        past = list(published.past(today).for_cards()[:LANDING_PAST_LIMIT])
-        prefetch_related_objects([*shown, *past], *listing_relations())
-        return super().get_context_data(
-            sections=Section.for_page("global-leadership", "delegations", "symposium"),
-            next_delegation=shown[0] if shown else None,
-            later_delegations=shown[1:],
-            more_upcoming=len(upcoming) > LANDING_UPCOMING_LIMIT + 1,
-            past_delegations=past,
-            past_count=published.past(today).count(),
-            symposium=Symposium.objects.published().with_partners().current(),
-            **kwargs,
-        )
 
 
 class ArchiveFilter:
@@ -242,15 +194,18 @@ class DelegationDetailView(PreviewMixin, DetailView):
     model = Delegation
 
     def get_queryset(self):
+        # Staff previewing a trip see its unpublished parts too.
         staff = self.request.user.is_staff
-        reports = Report.objects.all() if staff else Report.objects.filter(is_published=True)
-        dispatches = Dispatch.objects.all() if staff else Dispatch.objects.filter(is_published=True)
+        reports = Report.objects.all() if staff else Report.objects.published()
+        dispatches = Dispatch.objects.all() if staff else Dispatch.objects.published()
         return (
             super()
             .get_queryset()
             .prefetch_related(
                 Prefetch("destinations", queryset=Destination.objects.select_related("country")),
-                Prefetch("appearances", queryset=Appearance.objects.select_related("organisation")),
+                Prefetch(
+                    "partners", queryset=DelegationPartner.objects.select_related("organisation")
+                ),
                 Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),
                 "topics",
                 Prefetch("photos", queryset=Photo.objects.all()),
@@ -264,6 +219,7 @@ class DelegationDetailView(PreviewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["is_upcoming"] = self.object.is_upcoming()
         context["contact_section"] = lazy_contact_section()
+        context["structured_data"] = delegation_event(self.object, self.request)
         if context["is_upcoming"] and self.object.is_published:
             context.setdefault("inquiry_form", InquiryForm())
         return context
@@ -354,6 +310,7 @@ class ReportDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["contact_section"] = lazy_contact_section()
+        context["structured_data"] = delegation_report(self.object, self.request)
         return context
 
 

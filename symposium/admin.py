@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from delegations.history import HistoryAdmin
+from core.history import HistoryAdmin
 
 from .models import Resource, Symposium, SymposiumPartner
 

@@ -1,33 +1,56 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from delegations.models import DatePrecision, DateSpan, Organisation, Role, date_span_constraints
-from delegations.richtext import RichTextField
-from delegations.validators import sanitised_upload_to, validate_resource
+from core.dates import DatePrecision, DateSpan, date_span_constraints
+from core.models import Partner
+from core.richtext import RichTextField
+from core.validators import sanitised_upload_to, validate_resource
+
+
+def upcoming_editions(today=None):
+    """The condition for an edition that has not ended by `today` (default: today)."""
+    today = today or timezone.localdate()
+    return Q(end_date__gte=today) | Q(end_date__isnull=True, year__gte=today.year)
 
 
 class SymposiumQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def upcoming(self, today=None):
+        """Editions that have not ended yet, soonest first.
+
+        An edition whose days are not known yet counts as upcoming until its year is over:
+        its year is always known, and it may still be ahead.
+        """
+        return self.filter(upcoming_editions(today)).order_by("year")
+
+    def past(self, today=None):
+        """Editions that have ended, newest first."""
+        return self.exclude(upcoming_editions(today)).order_by("-year")
+
+    def current(self, today=None):
+        """The edition to feature: the next one to come, else the latest one held.
+
+        One query: upcoming editions rank by their year (soonest first), and every past
+        one after them, newest first.
+        """
+        rank = Case(
+            When(upcoming_editions(today), then=F("year")),
+            default=Value(10_000) - F("year"),
+        )
+        return self.order_by(rank).first()
+
     def with_partners(self):
         """Prefetch each edition's partners with their organisations, in one query."""
         return self.prefetch_related(
             models.Prefetch(
-                "partnerships", queryset=SymposiumPartner.objects.select_related("organisation")
+                "partners", queryset=SymposiumPartner.objects.select_related("organisation")
             )
-        )
-
-    def current(self):
-        """The edition to feature: the newest one not later than this year, else the next one."""
-        this_year = timezone.localdate().year
-        return (
-            self.filter(year__lte=this_year).order_by("-year").first()
-            or self.filter(year__gt=this_year).order_by("year").first()
         )
 
 
@@ -96,20 +119,11 @@ class Symposium(DateSpan):
     def when(self):
         return self.dates_display or str(self.year)
 
-    @property
-    def is_this_year(self):
-        return self.year == timezone.localdate().year
 
+class SymposiumPartner(Partner):
+    symposium = models.ForeignKey(Symposium, on_delete=models.CASCADE, related_name="partners")
 
-class SymposiumPartner(models.Model):
-    symposium = models.ForeignKey(Symposium, on_delete=models.CASCADE, related_name="partnerships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=20, choices=Role, default=Role.PARTNER)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = "partner"
+    class Meta(Partner.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["symposium", "organisation"],
@@ -117,9 +131,6 @@ class SymposiumPartner(models.Model):
                 violation_error_message="This organisation is already a partner of this edition.",
             ),
         ]
-
-    def __str__(self):
-        return str(self.organisation)
 
 
 class Resource(models.Model):

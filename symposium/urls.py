@@ -1,9 +1,8 @@
 from django.urls import path
 
-from delegations import calendars
-from delegations.caching import cache_public_page
+from pagecache.decorators import cache_public_page
 
-from . import views
+from . import calendars, views
 
 app_name = "symposium"
 

@@ -1,9 +1,10 @@
 from django.views.generic import DetailView, ListView
 
-from delegations.models import Section
-from delegations.views import PreviewMixin
+from core.models import Section
+from core.views import PreviewMixin
 
 from .models import Symposium
+from .structured_data import symposium_event, symposium_series
 
 
 class SymposiumListView(ListView):
@@ -12,6 +13,7 @@ class SymposiumListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["section"] = Section.for_page("symposium")["symposium"]
+        context["structured_data"] = symposium_series(context["object_list"], self.request)
         return context
 
 
@@ -20,3 +22,8 @@ class SymposiumDetailView(PreviewMixin, DetailView):
     slug_field = "year"
     slug_url_kwarg = "year"
     queryset = Symposium.objects.with_partners().prefetch_related("resources")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = symposium_event(self.object, self.request)
+        return context

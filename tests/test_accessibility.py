@@ -24,17 +24,17 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from delegations.models import DatePrecision, Dispatch, Section
+from core.dates import DatePrecision
+from core.models import Section
+from core.tests.factories import ContactFactory, OrganisationFactory, SectionFactory
+from delegations.models import Dispatch
 from delegations.tests.factories import (
-    AppearanceFactory,
-    ContactFactory,
     CountryFactory,
     DelegationFactory,
+    DelegationPartnerFactory,
     DispatchFactory,
-    OrganisationFactory,
     PhotoFactory,
     ReportFactory,
-    SectionFactory,
     TopicFactory,
 )
 from symposium.tests.factories import (
@@ -133,7 +133,7 @@ def site(live_server):
     )
     past.topics.add(TopicFactory(name="Digital equity"))
     past.contacts.add(ContactFactory())
-    AppearanceFactory(delegation=past, organisation=unesco)
+    DelegationPartnerFactory(delegation=past, organisation=unesco)
     PhotoFactory(delegation=past, image=jpeg(), alt_text="A classroom of pupils")
     PhotoFactory(delegation=past)  # no picture yet: the placeholder
     report = ReportFactory(
@@ -183,14 +183,14 @@ def site(live_server):
     ResourceFactory(symposium=edition)
 
     return {
-        "landing": reverse("delegations:landing"),
+        "landing": reverse("landing"),
         "archive": reverse("delegations:delegation-list"),
         "archive-filtered": reverse("delegations:delegation-list") + "?where=portugal&year=2013",
         "archive-page-2": reverse("delegations:delegation-list") + "?page=2",
         "where-we-have-been": reverse("delegations:overview"),
-        "search": reverse("delegations:search"),
-        "search-results": reverse("delegations:search") + "?q=lisbon",
-        "search-no-results": reverse("delegations:search") + "?q=atlantis",
+        "search": reverse("search"),
+        "search-results": reverse("search") + "?q=lisbon",
+        "search-no-results": reverse("search") + "?q=atlantis",
         "past-delegation": past.get_absolute_url(),
         "upcoming-delegation": upcoming.get_absolute_url(),
         "report": report.get_absolute_url(),

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import clear_url_caches, reverse
 
-from delegations.management.commands.setup_groups import ADMINISTRATORS, EDITORS
+from cosn_global.management.commands.setup_groups import ADMINISTRATORS, EDITORS
 from delegations.models import Delegation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,8 +237,10 @@ def test_editors_may_change_every_piece_of_content_and_nothing_else():
 
     assert {"delegations.add_delegation", "delegations.delete_report"} <= permissions
     assert {"symposium.change_symposium", "symposium.view_resource"} <= permissions
-    assert {name.split(".")[0] for name in permissions} == {"delegations", "symposium"}
-    expected = Permission.objects.filter(content_type__app_label__in=["delegations", "symposium"])
+    assert {name.split(".")[0] for name in permissions} == {"core", "delegations", "symposium"}
+    expected = Permission.objects.filter(
+        content_type__app_label__in=["core", "delegations", "symposium"]
+    )
     assert len(permissions) == expected.count()
 
 

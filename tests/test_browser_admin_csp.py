@@ -62,7 +62,7 @@ def test_public_pages_load_with_no_csp_violation_or_console_error(live_server, p
     )
     edition = SymposiumFactory(year=2019)
     pages = [
-        reverse("delegations:landing"),
+        reverse("landing"),
         reverse("delegations:delegation-list"),
         trip.get_absolute_url(),
         report.get_absolute_url(),
@@ -94,7 +94,7 @@ def test_public_pages_load_with_no_csp_violation_or_console_error(live_server, p
 def test_the_browser_refuses_inline_script_and_style_on_public_pages(
     live_server, page, page_problems
 ):
-    page.goto(live_server.url + reverse("delegations:landing"))
+    page.goto(live_server.url + reverse("landing"))
     page.evaluate(
         """() => {
             const script = document.createElement("script");

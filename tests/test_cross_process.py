@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from bench.server import Gunicorn, manage
+from tests.servers import Gunicorn, manage
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 

@@ -11,11 +11,11 @@ import urllib.request
 import pytest
 from django.db import InterfaceError, OperationalError
 
-from bench.server import Gunicorn, free_port, manage
+from tests.servers import Gunicorn, free_port, manage
 
 CLOSED_REDIS = {
     "default": {
-        "BACKEND": "cosn_global.cache.RedisCache",
+        "BACKEND": "pagecache.backends.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
     }
 }
@@ -28,7 +28,7 @@ class TestInProcess:
         def fail(*args, **kwargs):
             raise error("could not connect to server: Connection refused")
 
-        monkeypatch.setattr("delegations.caching.content_version", fail)
+        monkeypatch.setattr("pagecache.version.read", fail)
         client.raise_request_exception = False
         response = client.get("/")
         assert response.status_code == 503
@@ -41,7 +41,7 @@ class TestInProcess:
         def fail(*args, **kwargs):
             raise ValueError("boom")
 
-        monkeypatch.setattr("delegations.caching.content_version", fail)
+        monkeypatch.setattr("pagecache.version.read", fail)
         client.raise_request_exception = False
         assert client.get("/").status_code == 500
 
@@ -63,7 +63,7 @@ class TestInProcess:
         def fail(*args, **kwargs):
             raise OperationalError("server closed the connection unexpectedly")
 
-        monkeypatch.setattr("django.db.models.query.QuerySet.exists", fail)
+        monkeypatch.setattr("pagecache.version.read", fail)
         response = client.get("/healthz")
         assert response.status_code == 503
         assert response.json()["database"].startswith("error")

@@ -67,7 +67,7 @@ def visitor(seeded):
 
 def public_paths():
     return [
-        reverse("delegations:landing"),
+        reverse("landing"),
         reverse("delegations:delegation-list"),
         reverse("symposium:symposium-list"),
         *[d.get_absolute_url() for d in Delegation.objects.all()],
@@ -114,7 +114,8 @@ def upcoming(seeded):
 
     from django.utils import timezone
 
-    from delegations.tests.factories import ContactFactory, DelegationFactory
+    from core.tests.factories import ContactFactory
+    from delegations.tests.factories import DelegationFactory
 
     trip = DelegationFactory(
         title="Upcoming trip", start_date=timezone.localdate() + datetime.timedelta(days=60)

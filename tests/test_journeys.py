@@ -18,13 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from core.tests.factories import ContactFactory, SectionFactory
 from delegations.models import Delegation, Inquiry
-from delegations.tests.factories import (
-    ContactFactory,
-    DelegationFactory,
-    ReportFactory,
-    SectionFactory,
-)
+from delegations.tests.factories import DelegationFactory, ReportFactory
 from symposium.tests.factories import SymposiumFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -41,7 +41,7 @@ class TestRenditions:
         assert f'src="{photo.image.url}"' not in page
 
     def test_a_rendition_is_made_once_and_remade_when_the_picture_changes(self, monkeypatch):
-        from delegations import renditions
+        from core import renditions
 
         calls = []
         real = renditions.make_rendition
@@ -156,7 +156,7 @@ class TestSettings:
         backend = settings_value(
             's.CACHES["default"]["BACKEND"]', REDIS_URL="redis://127.0.0.1:6379/0"
         )
-        assert backend == "cosn_global.cache.RedisCache"
+        assert backend == "pagecache.backends.RedisCache"
         assert "LocMemCache" in settings_value('s.CACHES["default"]["BACKEND"]')
 
     def test_a_bucket_selects_the_object_store_for_media(self):
@@ -222,7 +222,7 @@ def test_the_redis_cache_reuses_its_client_and_works(settings):
         socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
     except OSError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    from cosn_global.cache import RedisCache
+    from pagecache.backends import RedisCache
 
     cache = RedisCache("redis://127.0.0.1:6379/12", {})
     cache.set("reuse", "yes")

@@ -108,7 +108,7 @@ def test_server_errors_get_the_friendly_500_page(client, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("delegations.views.LandingView.get_context_data", explode)
+    monkeypatch.setattr("cosn_global.views.LandingView.get_context_data", explode)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500
@@ -149,7 +149,7 @@ def test_development_settings_start_without_a_secret_key():
 def test_a_form_without_its_csrf_token_gets_a_friendly_403(seeded):
     from django.test import Client
 
-    from delegations.tests.clock import on
+    from tests.helpers import on
 
     client = Client(enforce_csrf_checks=True)
     with on(datetime.date(2015, 1, 1)):

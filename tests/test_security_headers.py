@@ -39,7 +39,7 @@ def public_pages(db):
     dispatch = DispatchFactory(delegation=trip)
     edition = SymposiumFactory(year=2019)
     return [
-        reverse("delegations:landing"),
+        reverse("landing"),
         reverse("delegations:delegation-list"),
         trip.get_absolute_url(),
         report.get_absolute_url(),

@@ -3,19 +3,17 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from core.dates import DatePrecision
+from core.tests.factories import OrganisationFactory
 from delegations.models import (
-    Appearance,
-    Contact,
     Country,
-    DatePrecision,
     Delegation,
+    DelegationPartner,
     Destination,
     Dispatch,
     Inquiry,
-    Organisation,
     Photo,
     Report,
-    Section,
     Topic,
 )
 
@@ -28,38 +26,11 @@ class CountryFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Country {n}")
 
 
-class OrganisationFactory(DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Organisation {n}")
-
-
-class ContactFactory(DjangoModelFactory):
-    class Meta:
-        model = Contact
-
-    name = factory.Faker("name")
-    title = "Director of Programs"
-    email = factory.Sequence(lambda n: f"contact{n}@example.org")
-    phone = "+1 202 555 0100"
-
-
 class TopicFactory(DjangoModelFactory):
     class Meta:
         model = Topic
 
     name = factory.Sequence(lambda n: f"Topic {n}")
-
-
-class SectionFactory(DjangoModelFactory):
-    class Meta:
-        model = Section
-        django_get_or_create = ["key"]
-
-    key = Section.Key.DELEGATIONS
-    heading = "International Delegations"
-    intro = "<p>Our delegations.</p>"
 
 
 class DelegationFactory(DjangoModelFactory):
@@ -102,9 +73,9 @@ class DestinationFactory(DjangoModelFactory):
     country = factory.SubFactory(CountryFactory)
 
 
-class AppearanceFactory(DjangoModelFactory):
+class DelegationPartnerFactory(DjangoModelFactory):
     class Meta:
-        model = Appearance
+        model = DelegationPartner
 
     delegation = factory.SubFactory(DelegationFactory)
     organisation = factory.SubFactory(OrganisationFactory)

@@ -13,10 +13,9 @@ from django.urls import reverse
 from delegations import geo
 from delegations.geo import build
 from delegations.models import Delegation, Destination
+from delegations.tests.factories import CountryFactory, DelegationFactory, DestinationFactory
 from delegations.views import ArchiveFilter, DelegationListView
-
-from .clock import on
-from .factories import CountryFactory, DelegationFactory, DestinationFactory
+from tests.helpers import on
 
 D = datetime.date
 TODAY = D(2026, 11, 29)

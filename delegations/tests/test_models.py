@@ -5,18 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import prefetch_related_objects
 
-from delegations.models import (
-    DatePrecision,
-    Delegation,
-    Destination,
-    Report,
-    format_date_span,
-    listing_relations,
-    normalise_date_span,
-)
-
-from .clock import on
-from .factories import CountryFactory, DelegationFactory, ReportFactory
+from core.dates import DatePrecision, format_date_span, normalise_date_span
+from delegations.models import Delegation, Destination, Report, listing_relations
+from delegations.tests.factories import CountryFactory, DelegationFactory, ReportFactory
+from tests.helpers import on
 
 D = datetime.date
 

@@ -6,22 +6,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from delegations.models import Delegation, Section
-from delegations.views import DelegationListView
-from symposium.tests.factories import SymposiumFactory
-
-from .clock import on
-from .factories import (
-    AppearanceFactory,
-    ContactFactory,
+from core.models import Section
+from core.tests.factories import ContactFactory, OrganisationFactory, SectionFactory
+from delegations.models import Delegation
+from delegations.tests.factories import (
     DelegationFactory,
+    DelegationPartnerFactory,
     DispatchFactory,
-    OrganisationFactory,
     PhotoFactory,
     ReportFactory,
-    SectionFactory,
     TopicFactory,
 )
+from delegations.views import DelegationListView
+from symposium.tests.factories import SymposiumFactory
+from tests.helpers import on
 
 D = datetime.date
 TODAY = D(2026, 11, 29)
@@ -127,7 +125,7 @@ class TestDelegationDetail:
         trip = DelegationFactory(title="Finland", destinations=["Finland"])
         trip.topics.add(TopicFactory(name="Teacher training"))
         trip.contacts.add(ContactFactory(name="Ada Contact", phone="+1 202 555 0199"))
-        AppearanceFactory(delegation=trip, organisation__name="Nordic Partner")
+        DelegationPartnerFactory(delegation=trip, organisation__name="Nordic Partner")
         DispatchFactory(delegation=trip, title="Notes from Helsinki")
         page = text(client.get(trip.get_absolute_url()))
         for fragment in [
@@ -169,7 +167,7 @@ def test_trip_page_query_count_does_not_grow_with_contacts_and_partners(client):
         trip = DelegationFactory(start_date=D(2015, 5, 1))
         for _ in range(people):
             trip.contacts.add(ContactFactory(organisation=OrganisationFactory()))
-            AppearanceFactory(delegation=trip)
+            DelegationPartnerFactory(delegation=trip)
         return count_queries(client, trip.get_absolute_url())
 
     assert trip_with(1) == trip_with(6)

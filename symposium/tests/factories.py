@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from delegations.tests.factories import OrganisationFactory
+from core.tests.factories import OrganisationFactory
 from symposium.models import Resource, Symposium, SymposiumPartner
 
 

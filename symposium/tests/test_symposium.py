@@ -5,11 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from delegations.models import DatePrecision
-from delegations.tests.clock import on
+from core.dates import DatePrecision
 from symposium.models import Symposium
-
-from .factories import ResourceFactory, SymposiumFactory, SymposiumPartnerFactory
+from symposium.tests.factories import ResourceFactory, SymposiumFactory, SymposiumPartnerFactory
+from tests.helpers import on
 
 
 def text(response):
@@ -41,14 +40,32 @@ class TestModel:
         with pytest.raises(IntegrityError, match="resource_has_file_or_link"):
             ResourceFactory(url="")
 
-    def test_the_current_edition_is_the_latest_not_in_the_future(self):
+    def test_the_current_edition_is_the_next_to_come(self):
         for year in (2013, 2014, 2030):
             SymposiumFactory(year=year)
         with on(datetime.date(2026, 11, 29)):
-            assert Symposium.objects.current().year == 2014
+            assert Symposium.objects.current().year == 2030
         with on(datetime.date(2012, 6, 1)):
             assert Symposium.objects.current().year == 2013
         assert Symposium.objects.none().current() is None
+
+    def test_this_years_edition_is_current_while_its_days_are_unknown(self):
+        for year in (2014, 2030):
+            SymposiumFactory(year=year)
+        SymposiumFactory(year=2026, date_precision=DatePrecision.UNKNOWN)
+        with on(datetime.date(2026, 11, 29)):
+            assert Symposium.objects.current().year == 2026
+            assert [s.year for s in Symposium.objects.upcoming()] == [2026, 2030]
+
+    def test_without_one_to_come_the_current_edition_is_the_latest_held(self):
+        SymposiumFactory(year=2014)
+        SymposiumFactory(
+            year=2026, date_precision=DatePrecision.DAY, start_date=datetime.date(2026, 4, 1)
+        )
+        with on(datetime.date(2026, 11, 29)):
+            assert Symposium.objects.current().year == 2026
+            assert [s.year for s in Symposium.objects.past()] == [2026, 2014]
+            assert not Symposium.objects.upcoming().exists()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,31 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from core.models import Contact, Organisation, Section
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    name = factory.Faker("name")
+    title = "Director of Programs"
+    email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    phone = "+1 202 555 0100"
+
+
+class SectionFactory(DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ["key"]
+
+    key = Section.Key.DELEGATIONS
+    heading = "International Delegations"
+    intro = "<p>Our delegations.</p>"

@@ -1,0 +1,193 @@
+"""Content history: every admin change is a version editors can read, compare and restore,
+including a deleted trip with its reports and photos; things in use can't be deleted."""
+
+import datetime
+
+import pytest
+from django.db.models.fields.files import FieldFile
+from reversion.models import Version
+
+from core.tests.factories import ContactFactory, OrganisationFactory
+from delegations.models import Delegation, Photo, Report
+from delegations.tests.factories import CountryFactory, DelegationFactory
+from tests.helpers import (
+    admin_url,
+    delegation_post_data,
+    management_form,
+    photo_inline_data,
+    report_inline_data,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(response):
+    """The POST data an editor would send back from an admin form page, unchanged."""
+
+    def encode(bound_field):
+        value = bound_field.value()
+        if value is None or isinstance(value, FieldFile):
+            return None
+        if isinstance(value, bool):
+            return "on" if value else None
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, list | tuple):
+            return [str(item) for item in value]
+        return str(value)
+
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update(
+            {management.add_prefix(name): management[name].value() for name in management.fields}
+        )
+        forms += formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = encode(form[name])
+            if value is not None:
+                data[form.add_prefix(name)] = value
+    data["_save"] = "Save"
+    return data
+
+
+@pytest.fixture
+def trip(staff_client):
+    """A trip created through the admin with a report and a photo, as an editor would."""
+    data = delegation_post_data(
+        CountryFactory(name="Portugal"),
+        title="Portugal",
+        **management_form("reports", total=1),
+        **report_inline_data(),
+        **management_form("photos", total=1),
+        **photo_inline_data(),
+    )
+    assert staff_client.post(admin_url(Delegation, "add"), data).status_code == 302
+    return Delegation.objects.get(slug="lisbon-2027")
+
+
+def change_title(staff_client, trip, title):
+    page = staff_client.get(admin_url(Delegation, "change", trip.pk))
+    data = form_data(page)
+    data["title"] = title
+    response = staff_client.post(admin_url(Delegation, "change", trip.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_every_admin_save_is_a_version_with_its_author(staff_client, trip, admin_user):
+    change_title(staff_client, trip, "Portugal and Madeira")
+    versions = Version.objects.get_for_object(trip)
+    assert versions.count() == 2
+    assert {v.revision.user for v in versions} == {admin_user}
+    history = staff_client.get(admin_url(Delegation, "history", trip.pk)).content.decode()
+    assert admin_user.username in history
+    assert "Compare selected versions" in history
+    # The report and photo saved in the same form are part of the same revision.
+    first = versions.last().revision
+    assert {v.content_type.model for v in first.version_set.all()} >= {
+        "delegation",
+        "report",
+        "photo",
+    }
+
+
+def test_editors_can_compare_two_versions(staff_client, trip):
+    change_title(staff_client, trip, "Portugal and Madeira")
+    newer, older = Version.objects.get_for_object(trip)
+    url = admin_url(Delegation, "compare", trip.pk)
+    page = staff_client.get(url, {"older": older.pk, "newer": newer.pk}).content.decode()
+    assert "Title" in page
+    assert "Portugal" in page and "Portugal and Madeira" in page
+    assert "<ins>and Madeira</ins>" in page
+
+
+def test_comparing_versions_of_another_object_is_a_404(staff_client, trip):
+    other = DelegationFactory()
+    version = Version.objects.get_for_object(trip).first()
+    url = admin_url(Delegation, "compare", other.pk)
+    assert staff_client.get(url, {"older": version.pk, "newer": version.pk}).status_code == 404
+    assert staff_client.get(url, {"older": "x"}).status_code == 404
+
+
+def test_an_earlier_version_can_be_restored(staff_client, trip):
+    change_title(staff_client, trip, "Portugal and Madeira")
+    original = Version.objects.get_for_object(trip).last()
+    url = admin_url(Delegation, "revision", trip.pk, original.pk)
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert (
+        Delegation.objects.get(pk=trip.pk).title == "Portugal and Madeira"
+    )  # a look changes nothing
+    assert staff_client.post(url, form_data(page)).status_code == 302
+    assert Delegation.objects.get(pk=trip.pk).title == "Portugal"
+
+
+def test_a_deleted_trip_comes_back_with_its_reports_and_photos(staff_client, trip):
+    report, photo = trip.reports.get(), trip.photos.get()
+    delete = staff_client.post(admin_url(Delegation, "delete", trip.pk), {"post": "yes"})
+    assert delete.status_code == 302
+    assert not Delegation.objects.filter(pk=trip.pk).exists()
+    assert not Report.objects.filter(pk=report.pk).exists()
+
+    recover_list = staff_client.get(admin_url(Delegation, "recoverlist"))
+    assert "Portugal" in recover_list.content.decode()
+    version = Version.objects.get_deleted(Delegation).get(object_id=str(trip.pk))
+    url = admin_url(Delegation, "recover", version.pk)
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert staff_client.post(url, form_data(page)).status_code == 302
+
+    restored = Delegation.objects.get(pk=trip.pk)
+    assert restored.title == "Portugal"
+    assert restored.reports.get().pk == report.pk
+    assert restored.photos.get().caption == photo.caption
+    assert Photo.objects.filter(pk=photo.pk).exists()
+
+
+class TestThingsInUseCannotBeDeleted:
+    def assert_protected(self, staff_client, obj, trip_title):
+        url = admin_url(type(obj), "delete", obj.pk)
+        page = staff_client.get(url).content.decode()
+        assert "would require deleting the following protected related objects" in page
+        assert trip_title in page
+        staff_client.post(url, {"post": "yes"})
+        assert type(obj).objects.filter(pk=obj.pk).exists()
+
+    def test_a_contact_of_a_trip(self, staff_client):
+        trip = DelegationFactory(title="Finland")
+        contact = ContactFactory()
+        trip.contacts.add(contact)
+        self.assert_protected(staff_client, contact, "Finland")
+
+    def test_a_country_of_a_destination(self, staff_client):
+        DelegationFactory(title="Uruguay trip", destinations=["Uruguay"])
+        self.assert_protected(staff_client, CountryFactory(name="Uruguay"), "Destination")
+
+    def test_an_organisation_that_sponsors_a_trip(self, staff_client):
+        from delegations.tests.factories import DelegationPartnerFactory
+
+        organisation = OrganisationFactory(name="UNESCO")
+        DelegationPartnerFactory(organisation=organisation, delegation__title="Paris")
+        url = admin_url(type(organisation), "delete", organisation.pk)
+        page = staff_client.get(url).content.decode()
+        assert "protected related objects" in page
+        staff_client.post(url, {"post": "yes"})
+        assert type(organisation).objects.filter(pk=organisation.pk).exists()
+
+    def test_an_unused_contact_can_be_deleted(self, staff_client):
+        contact = ContactFactory()
+        staff_client.post(admin_url(type(contact), "delete", contact.pk), {"post": "yes"})
+        assert not type(contact).objects.filter(pk=contact.pk).exists()
+
+    def test_bulk_delete_is_refused_too(self, staff_client):
+        trip = DelegationFactory(title="Finland")
+        contact = ContactFactory()
+        trip.contacts.add(contact)
+        staff_client.post(
+            admin_url(type(contact), "changelist"),
+            {"action": "delete_selected", "_selected_action": [contact.pk], "post": "yes"},
+        )
+        assert type(contact).objects.filter(pk=contact.pk).exists()

@@ -1,0 +1,24 @@
+from django.utils.cache import add_never_cache_headers
+
+
+class PreviewMixin:
+    """Staff may open unpublished pages; such responses are never cached or indexed.
+
+    For a DetailView whose queryset has published() and whose objects say is_public.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset if self.request.user.is_staff else queryset.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = not self.object.is_public
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response

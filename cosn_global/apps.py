@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CosnGlobalConfig(AppConfig):
+    name = "cosn_global"
+    verbose_name = "CoSN Global Leadership"

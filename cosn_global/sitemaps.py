@@ -1,0 +1,40 @@
+"""sitemap.xml: the overview pages, and every published trip, report, dispatch and edition."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from delegations.sitemaps import DelegationSitemap, DispatchSitemap, ReportSitemap
+from pagecache import version
+from symposium.sitemaps import SymposiumSitemap
+
+
+class OverviewSitemap(Sitemap):
+    """The landing page, the lists and the map of past trips."""
+
+    def items(self):
+        return [
+            "landing",
+            "delegations:delegation-list",
+            "delegations:overview",
+            "symposium:symposium-list",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        # These pages show nearly every trip, report and edition, so they change with any
+        # edit; the content version's time also counts unpublishing and deleting, which
+        # leave no updated_at behind.
+        if not hasattr(self, "_changed_at"):
+            self._changed_at = version.current()[1]
+        return self._changed_at
+
+
+SITEMAPS = {
+    "pages": OverviewSitemap,
+    "delegations": DelegationSitemap,
+    "reports": ReportSitemap,
+    "dispatches": DispatchSitemap,
+    "symposia": SymposiumSitemap,
+}

@@ -1,0 +1,222 @@
+"""Where a public page is cached, and how to answer from the cache.
+
+A cached page is stored under its URL, today's date (upcoming turns into past at
+midnight) and the code's release, together with the content version it was rendered
+from (version.py). A page is served only while its version is still the current one, so
+an edit retires every page at once, on every worker and every server, whether the cache
+is Redis or each process's memory: nothing needs to be deleted, and old entries are
+replaced or expire.
+
+The same version and date make the ETag, so an unchanged page answers 304 without
+being rendered, and a CDN in front may keep pages as long as it revalidates them.
+"""
+
+import datetime
+import functools
+import gzip
+import hashlib
+import logging
+import os
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from . import version as content_version
+from .version import VERSION_KEY, share_version, shares_version
+
+# Headers that belong to one response, not to the page: everything else (Content-Type,
+# Content-Disposition, X-Robots-Tag...) is stored with the page and sent again.
+PER_RESPONSE_HEADERS = {
+    "set-cookie",
+    "vary",
+    "etag",
+    "last-modified",
+    "cache-control",
+    "expires",
+    "content-length",
+    "date",
+}
+# Folders whose files never shape a page: the virtualenv and other hidden folders,
+# bytecode, and front-end tooling.
+NOT_CODE = {"__pycache__", "node_modules"}
+
+logger = logging.getLogger(__name__)
+
+
+def cache_get_many(keys):
+    # The cache only saves work: if it is unreachable, pages come from the database.
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("Page cache unavailable; rendering from the database.", exc_info=True)
+        return {}
+
+
+def cache_set(key, value):
+    try:
+        cache.set(key, value, settings.PAGE_CACHE_TIMEOUT)
+    except Exception:
+        logger.warning("Page cache unavailable; page not stored.", exc_info=True)
+
+
+def code_files(base):
+    """Every Python file and every template under `base`, in a fixed order."""
+    skip = {Path(settings.STATIC_ROOT).resolve(), Path(settings.MEDIA_ROOT).resolve()}
+    for folder, subfolders, files in os.walk(base):
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if not name.startswith(".")
+            and name not in NOT_CODE
+            and (Path(folder) / name).resolve() not in skip
+        )
+        in_templates = "templates" in Path(folder).relative_to(base).parts
+        for name in sorted(files):
+            if name.endswith(".py") or in_templates:
+                yield Path(folder) / name
+
+
+@functools.cache
+def release():
+    """A fingerprint of the code, templates and static files being served.
+
+    Part of every key and ETag, so a deploy that changes how pages look is never hidden
+    by pages cached before it. Set RELEASE (e.g. to the commit) to name it explicitly.
+    """
+    if settings.RELEASE:
+        return settings.RELEASE
+    digest = hashlib.blake2b(digest_size=5)
+    base = Path(settings.BASE_DIR)
+    for path in [*code_files(base), Path(settings.STATIC_ROOT) / "staticfiles.json"]:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+class Lookup:
+    """Where the current page is cached, which version of the content it must be, and how
+    to answer from the cache.
+
+    Each page is stored under its URL, today's date and the code's release, with the
+    version of the content it was rendered from; it is served only while that is still
+    the version. Where the version comes from depends on the cache:
+
+    - A cache in each process's memory cannot know about edits made elsewhere: the
+      version is read from the database on every request.
+    - A shared cache (Redis) also keeps a copy of the version, so one round trip fetches
+      both the copy and the page. version.bump raises the copy *before* its
+      transaction commits, so from the moment an edit is visible in the database the
+      copy is at least as new, and no page rendered before the edit can match it. Pages
+      are always labelled with the version read from the database before rendering,
+      never with the copy, so a copy that runs ahead (an edit rolled back) only costs
+      cache misses until it expires. The copy expires after VERSION_COPY_TIMEOUT seconds
+      and is then read again from the database.
+
+    A page is stored gzip-compressed, once, when it is stored. Visitors whose browser
+    accepts gzip (nearly all) get it as it is, so a hit costs no compression and moves a
+    fraction of the bytes out of the cache and onto the network; the rare others get it
+    decompressed. Cached pages never hold a CSRF token or anything personal, so
+    compressing them cannot leak a secret (BREACH).
+    """
+
+    def __init__(self, request):
+        self.request = request
+        self.today = timezone.localdate()
+        self.url_hash = hashlib.blake2b(
+            request.get_full_path().encode(), digest_size=12
+        ).hexdigest()
+        self.key = f"page:{release()}:{self.today:%Y%m%d}:{self.url_hash}"
+        shared = shares_version()
+        found = {}
+        if settings.PAGE_CACHE:
+            found = cache_get_many([self.key, VERSION_KEY] if shared else [self.key])
+        self.entry = found.get(self.key)
+        version = found.get(VERSION_KEY)
+        self.from_database = version is None
+        if version is None:
+            version = content_version.read()
+            if shared:
+                share_version(version)
+        self.set_version(version)
+
+    def set_version(self, version):
+        self.version = version
+        # The version is at least the time of the last change in milliseconds (see
+        # version.bump), so it also gives Last-Modified.
+        midnight = timezone.make_aware(datetime.datetime.combine(self.today, datetime.time()))
+        changed = datetime.datetime.fromtimestamp(version / 1000, tz=datetime.UTC)
+        self.last_modified = max(changed, midnight)
+        # Weak: the plain and the gzip-compressed copies are the same page.
+        self.etag = f'W/"{release()}-{version}-{self.today:%Y%m%d}-{self.url_hash}"'
+
+    def not_modified(self):
+        response = get_conditional_response(
+            self.request, etag=self.etag, last_modified=int(self.last_modified.timestamp())
+        )
+        return None if response is None else finish(response, self.etag, self.last_modified)
+
+    def cached(self):
+        if self.entry is None or self.entry[0] != self.version:
+            return None
+        return self.send(*self.entry[1:])
+
+    def before_rendering(self):
+        """Label the page about to be rendered with the database's version, not the copy."""
+        if not self.from_database:
+            version = content_version.read()
+            if version != self.version:
+                share_version(version)
+                self.set_version(version)
+            self.from_database = True
+
+    def store(self, response):
+        """Keep the page; return what `send` takes, so a miss is answered like a hit."""
+        headers = {
+            name: value
+            for name, value in response.items()
+            if name.lower() not in PER_RESPONSE_HEADERS
+        }
+        compressed = gzip.compress(response.content, 6, mtime=0)
+        cache_set(self.key, (self.version, compressed, headers))
+        return compressed, headers
+
+    def send_rendered(self, response):
+        """A page that is not stored (the cache is off), as rendered: compressing it once
+        for the cache would gain nothing, so it is not compressed at all."""
+        if self.request.method == "HEAD":
+            response["Content-Length"] = len(response.content)
+            response.content = b""
+        return finish(response, self.etag, self.last_modified)
+
+    def send(self, compressed, headers):
+        response = HttpResponse(headers=headers)
+        if ACCEPTS_GZIP.search(self.request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            content = compressed
+            response["Content-Encoding"] = "gzip"
+        else:
+            content = gzip.decompress(compressed)
+        response["Content-Length"] = len(content)
+        # Servers such as gunicorn expect the application to send no body for HEAD.
+        response.content = b"" if self.request.method == "HEAD" else content
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return finish(response, self.etag, self.last_modified)
+
+
+def finish(response, etag, last_modified):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified.timestamp())
+    # Any cache may keep the page, but must ask again (cheaply, with the ETag) before
+    # reusing it, so an edit is visible on the very next request.
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response

@@ -1,0 +1,35 @@
+"""Bump the content version whenever content is saved, deleted or re-linked.
+
+Content is every model of the apps named in PAGE_CACHE_APPS except those listed in
+PAGE_CACHE_IGNORED_MODELS (records no public page shows, such as a visitor's inquiry).
+"""
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from . import version
+
+
+def content_changed(sender, **kwargs):
+    # Fixtures (loaddata) save with raw=True; restore_site bumps once at its end.
+    if not kwargs.get("raw"):
+        version.bump()
+
+
+def content_models():
+    ignored = set(settings.PAGE_CACHE_IGNORED_MODELS)
+    for app_label in settings.PAGE_CACHE_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model._meta.label not in ignored:
+                yield model
+
+
+def connect():
+    for model in content_models():
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"cv-save-{model}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"cv-del-{model}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                content_changed, sender=field.remote_field.through, dispatch_uid=f"cv-{field}"
+            )

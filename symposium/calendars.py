@@ -1,0 +1,34 @@
+"""A symposium edition's "Add to calendar" file (see core/calendars.py)."""
+
+from django.shortcuts import get_object_or_404
+
+from core.calendars import build_event, calendar_response, new_calendar
+from core.richtext import plain_text
+
+from .models import Symposium
+
+
+def symposium_event(request, symposium):
+    theme = f"Theme: {symposium.theme}" if symposium.theme else ""
+    description = plain_text(symposium.description, paragraphs=True)
+    return build_event(
+        request,
+        uid=f"symposium-{symposium.year}",
+        summary=f"{symposium.year} {symposium.title}",
+        span=symposium,
+        updated_at=symposium.updated_at,
+        url=symposium.get_absolute_url(),
+        location=symposium.location,
+        text="\n\n".join(part for part in (theme, description) if part),
+        category="International Symposium",
+    )
+
+
+def symposium_calendar(request, year):
+    """One symposium edition; none (404) while its dates are not known."""
+    symposium = get_object_or_404(
+        Symposium.objects.published().filter(start_date__isnull=False), year=year
+    )
+    calendar = new_calendar()
+    calendar.add_component(symposium_event(request, symposium))
+    return calendar_response(calendar, f"cosn-symposium-{symposium.year}.ics")

@@ -1,0 +1,151 @@
+"""What tests of every app share: a frozen clock, admin form data and URLs, and snapshots
+of the database and the media folder. (Factories live in each app's tests/factories.py;
+tests/servers.py starts a real server.)"""
+
+import datetime
+import importlib
+import io
+import zoneinfo
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from factory.django import DjangoModelFactory
+from PIL import Image
+
+from core.dates import DatePrecision
+
+# The apps whose rows database_snapshot() compares.
+CONTENT_APPS = ("core", "delegations", "symposium")
+
+
+def on(day):
+    """Freeze the clock at noon on `day` in the site's time zone."""
+    noon = datetime.datetime.combine(day, datetime.time(12), zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return time_machine.travel(noon, tick=False)
+
+
+def registered_models(app_label):
+    """The models of `app_label` registered on the default admin site, in a stable order."""
+    return sorted(
+        (model for model in admin.site._registry if model._meta.app_label == app_label),
+        key=lambda model: model._meta.label,
+    )
+
+
+def factory_for(model):
+    """The factory_boy factory for `model`, from its app's tests/factories.py."""
+    module = f"{model._meta.app_label}.tests.factories"
+    for candidate in vars(importlib.import_module(module)).values():
+        if (
+            isinstance(candidate, type)
+            and issubclass(candidate, DjangoModelFactory)
+            and candidate._meta.model is model
+        ):
+            return candidate
+    pytest.fail(f"No factory for {model._meta.label}: add one to {module.replace('.', '/')}.py")
+
+
+def admin_url(model, view, *args):
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+def management_form(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def delegation_post_data(country, **overrides):
+    """A valid add-page POST for a delegation with one destination and no other inlines."""
+    data = {
+        "title": "Lisbon",
+        "slug": "lisbon-2027",
+        "is_published": "on",
+        "date_precision": DatePrecision.DAY,
+        "start_date": "2027-03-01",
+        "end_date": "2027-03-05",
+        "summary": "A week in Lisbon's schools.",
+        "body": "<p>Hello</p>",
+        "hero_alt": "",
+        "registration": "<p>Write to us to register.</p>",
+        "agenda_url": "",
+        **management_form("destinations", total=1),
+        "destinations-0-place": "Lisbon",
+        "destinations-0-country": str(country.pk),
+        "destinations-0-order": "0",
+        **management_form("partners"),
+        **management_form("photos"),
+        **management_form("reports"),
+        **management_form("dispatches"),
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return data
+
+
+def report_inline_data(index=0, **overrides):
+    prefix = f"reports-{index}"
+    data = {
+        f"{prefix}-title": "Lisbon Schools Report",
+        f"{prefix}-subtitle": "",
+        f"{prefix}-slug": "lisbon-schools-report",
+        f"{prefix}-alternate_title": "",
+        f"{prefix}-alternate_language": "",
+        f"{prefix}-language": "en",
+        f"{prefix}-published_on": "",
+        f"{prefix}-summary": "<p>Key takeaways.</p>",
+        f"{prefix}-external_url": "https://example.org/lisbon.pdf",
+        f"{prefix}-cover_alt": "",
+        f"{prefix}-is_published": "on",
+        f"{prefix}-order": "0",
+    }
+    data.update({f"{prefix}-{name}": value for name, value in overrides.items()})
+    return data
+
+
+def photo_inline_data(index=0, **overrides):
+    prefix = f"photos-{index}"
+    data = {
+        f"{prefix}-caption": "Our group in Lisbon",
+        f"{prefix}-alt_text": "",
+        f"{prefix}-credit": "",
+        f"{prefix}-order": "0",
+    }
+    data.update({f"{prefix}-{name}": value for name, value in overrides.items()})
+    return data
+
+
+def tiny_png(name="group.png"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), color=(200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def database_snapshot():
+    """Every row of the content apps (many-to-many tables too), to compare before and after."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for label in CONTENT_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+
+
+def stored_files(settings):
+    media = Path(settings.MEDIA_ROOT)
+    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
+
+
+def assert_rejected(response, message):
+    assert response.status_code == 200
+    assert response.context["errors"], "the form was expected to show errors"
+    assert message in response.content.decode()

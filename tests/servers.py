@@ -1,0 +1,128 @@
+"""gunicorn as `make serve` runs it, on a free loopback port, for the tests that need a
+real server (and for bench/, which measures it).
+
+The server runs in its own session and process group, so Ctrl-C reaches the script
+(which stops the server) and stopping the group stops every worker. It is always
+stopped when the `with` block ends, on an error too.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+HOST = "127.0.0.1"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def production_env(**settings):
+    """Production settings over plain http on loopback (no HTTPS redirect, HSTS or secure
+    cookies), nothing read from a .env file, and `settings` on top."""
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TZ") if key in os.environ}
+    env.update(
+        ENV_FILE=os.devnull,
+        DJANGO_SETTINGS_MODULE="cosn_global.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-only-not-secret",
+        ALLOWED_HOSTS=HOST,
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(settings)
+    return env
+
+
+def manage(*args, env):
+    """Run a management command in a separate process with this environment."""
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def http_status(url, timeout=10):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class Gunicorn:
+    """`gunicorn -c gunicorn.conf.py cosn_global.wsgi` with `env`, its output in `log_path`.
+
+    Ready once `ready_path` answers 200; stopped with SIGTERM, then SIGKILL after
+    `stop_timeout` seconds.
+    """
+
+    def __init__(self, env, log_path, *, ready_path="/", stop_timeout=20):
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.env = {**env, "GUNICORN_BIND": f"{HOST}:{self.port}"}
+        self.log_path = Path(log_path)
+        self.ready_path = ready_path
+        self.stop_timeout = stop_timeout
+        self.process = self.log_file = None
+
+    def __enter__(self):
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "-c", "gunicorn.conf.py", "cosn_global.wsgi"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def wait_until_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_path}:\n{self.log_tail()}")
+            try:
+                status = http_status(self.url + self.ready_path)
+            except OSError:  # not listening yet
+                time.sleep(0.2)
+                continue
+            if status != 200:
+                raise RuntimeError(
+                    f"{self.ready_path} answered {status}; see {self.log_path}:\n{self.log_tail()}"
+                )
+            return
+        raise RuntimeError(f"gunicorn did not answer in {timeout} s; see {self.log_path}")
+
+    def log_tail(self, lines=20):
+        return "\n".join(self.log_path.read_text().splitlines()[-lines:])
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self.log_file:
+            self.log_file.close()
