@@ -3,9 +3,8 @@
 Moving or renaming a model keeps its table (renamed, with every row); this carries along
 what refers to the model by name rather than by table:
 
-- its content type (so admin permissions, log entries and history keep their id),
-- its permissions' codenames when its name changes ("add_appearance" becomes
-  "add_delegationpartner", and the groups that had it keep it),
+- its content type (so admin permissions, log entries and history keep their id; Django
+  itself renames the permissions of a renamed model after `migrate`),
 - the "model" label inside every saved version of its objects (django-reversion
   stores each version as serialized JSON, which names the model by label), so that
   History can still show, compare and restore versions saved before the move.
@@ -16,8 +15,6 @@ It runs both ways, so the migration that uses it can be reversed.
 import json
 
 from django.db import migrations
-
-ACTIONS = ("add", "change", "delete", "view")
 
 
 class MoveModel(migrations.RunPython):
@@ -35,7 +32,6 @@ class MoveModel(migrations.RunPython):
     def move(apps, schema_editor, old_label, new_label):
         db = schema_editor.connection.alias
         ContentType = apps.get_model("contenttypes", "ContentType")
-        Permission = apps.get_model("auth", "Permission")
         Version = apps.get_model("reversion", "Version")
         (old_app, old_model), (new_app, new_model) = old_label.split("."), new_label.split(".")
         content_types = ContentType.objects.using(db)
@@ -48,11 +44,6 @@ class MoveModel(migrations.RunPython):
             return
         content_type.app_label, content_type.model = new_app, new_model
         content_type.save(using=db, update_fields=["app_label", "model"])
-        if old_model != new_model:
-            for action in ACTIONS:
-                Permission.objects.using(db).filter(
-                    content_type=content_type, codename=f"{action}_{old_model}"
-                ).update(codename=f"{action}_{new_model}")
         for version in Version.objects.using(db).filter(content_type=content_type):
             if version.format != "json":
                 continue
@@ -60,6 +51,6 @@ class MoveModel(migrations.RunPython):
             for item in data:
                 if item.get("model") == old_label:
                     item["model"] = new_label
-            version.serialized_data = json.dumps(data)
+            version.serialized_data = json.dumps(data, ensure_ascii=False)
             version.save(using=db, update_fields=["serialized_data"])
         ContentType.objects.clear_cache()

@@ -1,0 +1,37 @@
+"""Production settings with one page-cache device taken out (bench/run.py --without).
+
+BENCH_WITHOUT names the device: "client" (Django's own Redis client, which builds a
+redis-py client for every call), "middleware" (no PageCacheMiddleware: the views'
+decorator still serves the cache) or "shared-version" (every hit reads the version from
+PostgreSQL).
+"""
+
+import os
+
+from django.core.cache.backends.redis import RedisCacheClient
+
+import cosn_global.settings as base
+from cosn_global.settings import *  # noqa: F403 (production's settings, then one change)
+from pagecache.backends import RedisCache
+
+WITHOUT = os.environ.get("BENCH_WITHOUT", "")
+
+
+class StockClientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = RedisCacheClient
+
+
+class UnsharedVersionRedisCache(RedisCache):
+    shared_across_processes = False
+
+
+BACKENDS = {"client": StockClientRedisCache, "shared-version": UnsharedVersionRedisCache}
+if WITHOUT in BACKENDS:
+    backend = f"{__name__}.{BACKENDS[WITHOUT].__name__}"
+    CACHES = {"default": {**base.CACHES["default"], "BACKEND": backend}}
+elif WITHOUT == "middleware":
+    MIDDLEWARE = [m for m in base.MIDDLEWARE if m != "pagecache.middleware.PageCacheMiddleware"]
+elif WITHOUT:
+    raise ValueError(f"BENCH_WITHOUT={WITHOUT!r}: not a device")
