@@ -19,10 +19,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from reversion.models import Version
 
 from cosn_global.management.commands.load_seed_content import DELEGATIONS, SECTIONS, SYMPOSIA
 from delegations.models import DelegationPartner
-from reversion.models import Version
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -235,7 +235,7 @@ def old_schema():
 def test_a_site_at_the_old_schema_migrates_forward_with_nothing_lost(old_schema, settings):
     fill(old_schema)
     before = rows(old_schema)
-    files = {name for name in storage_names()}
+    files = set(storage_names())
 
     migrate()
 
@@ -245,7 +245,7 @@ def test_a_site_at_the_old_schema_migrates_forward_with_nothing_lost(old_schema,
         assert found == expected[label], label
     assert all(before[label] for label in ("core.contact", "reversion.version", "admin.logentry"))
     # Nothing stored under a name that is gone, and every file is where its record says.
-    assert {name for name in storage_names()} == files
+    assert set(storage_names()) == files
     for label in ("delegations.report", "delegations.dispatch", "symposium.resource"):
         model = current_apps.get_model(label)
         for obj in model.objects.all():

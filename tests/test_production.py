@@ -213,19 +213,3 @@ def test_errors_are_logged_as_one_json_line_with_the_traceback():
     assert entry["level"] == "ERROR"
     assert entry["message"] == "Internal Server Error: /"
     assert "ValueError: broken" in entry["exception"]
-
-
-def test_the_redis_cache_reuses_its_client_and_works(settings):
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    from pagecache.backends import RedisCache
-
-    cache = RedisCache("redis://127.0.0.1:6379/12", {})
-    cache.set("reuse", "yes")
-    assert cache.get("reuse") == "yes"
-    assert cache._cache.get_client() is cache._cache.get_client()
-    cache.delete("reuse")

@@ -4,6 +4,7 @@ including a deleted trip with its reports and photos; things in use can't be del
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.db.models.fields.files import FieldFile
 from reversion.models import Version
 
@@ -102,6 +103,21 @@ def test_editors_can_compare_two_versions(staff_client, trip):
     assert "Title" in page
     assert "Portugal" in page and "Portugal and Madeira" in page
     assert "<ins>and Madeira</ins>" in page
+
+
+def test_comparing_versions_needs_permission_to_see_the_object(staff_client, client, trip):
+    change_title(staff_client, trip, "Portugal and Madeira")
+    newer, older = Version.objects.get_for_object(trip)
+    url = admin_url(Delegation, "compare", trip.pk)
+    query = {"older": older.pk, "newer": newer.pk}
+    # Staff, so the admin lets them in, but with no permission on trips.
+    client.force_login(User.objects.create_user("intern", is_staff=True))
+    assert client.get(url, query).status_code == 403
+    client.force_login(User.objects.create_user("reader", is_staff=True))
+    User.objects.get(username="reader").user_permissions.add(
+        Permission.objects.get(codename="view_delegation")
+    )
+    assert client.get(url, query).status_code == 200
 
 
 def test_comparing_versions_of_another_object_is_a_404(staff_client, trip):

@@ -8,7 +8,12 @@ from django.urls import reverse
 from core.models import Section
 from core.tests.factories import ContactFactory
 from delegations.models import Delegation, Photo, Report
-from delegations.tests.factories import DelegationFactory, PhotoFactory, ReportFactory
+from delegations.tests.factories import (
+    DelegationFactory,
+    PhotoFactory,
+    ReportFactory,
+    TopicFactory,
+)
 from pagecache import lookup, version
 from pagecache.models import ContentVersion
 from tests.helpers import on
@@ -70,9 +75,20 @@ class TestEveryKindOfEditClearsTheCache:
         assert "Delegates in Lisbon" in self.page(client)
 
     def test_contact_added(self, client):
+        # Made first, so that only the new link can move the version.
+        contact = ContactFactory(name="Zed Q")
         self.page(client)
-        Delegation.objects.get(slug="portugal-2013").contacts.add(ContactFactory(name="Zed Q"))
+        Delegation.objects.get(slug="portugal-2013").contacts.add(contact)
         assert "Zed Q" in self.page(client)
+
+    def test_topic_added_and_removed(self, client):
+        topic = TopicFactory(name="Broadband for every school")
+        trip = Delegation.objects.get(slug="portugal-2013")
+        self.page(client)
+        trip.topics.add(topic)
+        assert "Broadband for every school" in self.page(client)
+        trip.topics.remove(topic)
+        assert "Broadband for every school" not in self.page(client)
 
     def test_section_copy_edited(self, client):
         get(client, "/")
@@ -248,6 +264,14 @@ def test_a_deploy_with_new_code_gets_new_cache_keys(client, settings):
         lookup.release.cache_clear()
 
 
+def test_the_version_never_falls_below_the_clock():
+    # As after restoring an old database: the counter holds a number from long ago, which
+    # cached pages and ETags may already have used since.
+    ContentVersion.objects.update_or_create(pk=1, defaults={"version": 5})
+    version.bump()
+    assert version.current()[0] >= int(datetime.datetime.now().timestamp() * 1000) - 1000
+
+
 def test_the_version_never_falls_back_after_a_flush():
     import time_machine
     from django.utils import timezone
@@ -355,3 +379,54 @@ class TestSharedCache:
         response = get(client, trip.get_absolute_url())
         assert response.status_code == 200
         assert "Portugal and Madeira" in response.content.decode()
+
+
+class TestRelease:
+    """The code's fingerprint, in every key and ETag, covers all that shapes a page."""
+
+    @pytest.fixture
+    def project(self, tmp_path, settings):
+        files = {
+            "manage.py": "",
+            "site/views.py": "",
+            "site/templatetags/tags.py": "",
+            "site/geo/__init__.py": "",
+            "templates/base.html": "",
+            "templates/email/message.txt": "",
+            "site/templates/site/feed.xml": "",
+            ".venv/lib/module.py": "",
+            "node_modules/pkg/index.py": "",
+            "site/__pycache__/views.cpython-312.pyc": "",
+            "static/css/site.css": "",
+        }
+        for name, text in files.items():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_text(text)
+        settings.BASE_DIR = tmp_path
+        settings.STATIC_ROOT = tmp_path / "staticfiles"
+        settings.MEDIA_ROOT = tmp_path / "media"
+        settings.RELEASE = ""
+        lookup.release.cache_clear()
+        yield tmp_path
+        lookup.release.cache_clear()
+
+    def test_every_python_file_and_template_counts_and_nothing_else(self, project):
+        found = {path.relative_to(project).as_posix() for path in lookup.code_files(project)}
+        assert found == {
+            "manage.py",
+            "site/views.py",
+            "site/templatetags/tags.py",
+            "site/geo/__init__.py",
+            "templates/base.html",
+            "templates/email/message.txt",
+            "site/templates/site/feed.xml",
+        }
+
+    @pytest.mark.parametrize(
+        "name", ["site/templatetags/tags.py", "site/geo/__init__.py", "templates/email/message.txt"]
+    )
+    def test_a_change_to_any_of_them_changes_the_release(self, project, name):
+        before = lookup.release()
+        (project / name).write_text("# changed")
+        lookup.release.cache_clear()
+        assert lookup.release() != before
