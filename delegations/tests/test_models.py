@@ -5,44 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import prefetch_related_objects
 
-from core.dates import DatePrecision, format_date_span, normalise_date_span
+from core.dates import DatePrecision
 from delegations.models import Delegation, Destination, Report, listing_relations
 from delegations.tests.factories import CountryFactory, DelegationFactory, ReportFactory
 from tests.helpers import on
 
 D = datetime.date
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "precision", "expected"),
-    [
-        (D(2015, 1, 9), D(2015, 1, 17), DatePrecision.DAY, "January 9-17, 2015"),
-        (D(2015, 1, 9), D(2015, 1, 9), DatePrecision.DAY, "January 9, 2015"),
-        (D(2015, 1, 30), D(2015, 2, 3), DatePrecision.DAY, "January 30 – February 3, 2015"),
-        (D(2014, 12, 30), D(2015, 1, 3), DatePrecision.DAY, "December 30, 2014 – January 3, 2015"),
-        (D(2013, 10, 1), D(2013, 10, 31), DatePrecision.MONTH, "October 2013"),
-        (D(2013, 10, 1), D(2013, 11, 30), DatePrecision.MONTH, "October–November 2013"),
-        (D(2007, 1, 1), D(2007, 12, 31), DatePrecision.YEAR, "2007"),
-        (None, None, DatePrecision.UNKNOWN, ""),
-    ],
-)
-def test_dates_are_shown_exactly_as_precisely_as_known(start, end, precision, expected):
-    assert format_date_span(start, end, precision) == expected
-
-
-def test_month_and_year_spans_cover_the_whole_period():
-    assert normalise_date_span(D(2013, 10, 15), None, DatePrecision.MONTH) == (
-        D(2013, 10, 1),
-        D(2013, 10, 31),
-    )
-    assert normalise_date_span(D(2007, 6, 1), None, DatePrecision.YEAR) == (
-        D(2007, 1, 1),
-        D(2007, 12, 31),
-    )
-    assert normalise_date_span(D(2015, 1, 9), None, DatePrecision.DAY) == (
-        D(2015, 1, 9),
-        D(2015, 1, 9),
-    )
 
 
 @pytest.mark.django_db
@@ -134,6 +102,14 @@ class TestConstraints:
         DelegationFactory(slug="portugal")
         with pytest.raises(ValidationError, match="already exists"):
             DelegationFactory.build(slug="portugal").full_clean()
+
+    def test_a_report_slug_is_unique_within_its_trip_only(self):
+        first = ReportFactory(slug="findings")
+        ReportFactory(slug="findings")  # another trip's
+        with pytest.raises(ValidationError, match="Another report of this trip already uses"):
+            ReportFactory.build(delegation=first.delegation, slug="findings").full_clean()
+        with pytest.raises(IntegrityError):
+            ReportFactory(delegation=first.delegation, slug="findings")
 
     def test_a_report_needs_a_file_or_a_link_or_to_be_marked_not_online(self):
         with pytest.raises(IntegrityError, match="report_has_file_or_link"):
