@@ -14,6 +14,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from factory.django import DjangoModelFactory
 from PIL import Image
@@ -149,3 +151,9 @@ def assert_rejected(response, message):
     assert response.status_code == 200
     assert response.context["errors"], "the form was expected to show errors"
     assert message in response.content.decode()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
