@@ -13,18 +13,28 @@ would be slow, and would lock editors out of a record whose old file predates a 
 import secrets
 from pathlib import PurePosixPath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.text import slugify
-from PIL import Image, UnidentifiedImageError
+from PIL import GifImagePlugin, Image, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
 MB = 1024 * 1024
 HEAD_SIZE = 64
 
 IMAGE_FORMATS = {"JPEG": {"jpg", "jpeg"}, "PNG": {"png"}, "WEBP": {"webp"}, "GIF": {"gif"}}
+# Each format's own header reader. Image.open() would refuse a picture of more than
+# twice Pillow's limit before its size could be told; these only read the header.
+IMAGE_HEADERS = (
+    JpegImagePlugin.JpegImageFile,
+    PngImagePlugin.PngImageFile,
+    WebPImagePlugin.WebPImageFile,
+    GifImagePlugin.GifImageFile,
+)
 IMAGE_EXTENSIONS = set().union(*IMAGE_FORMATS.values())
 
 ZIP = b"PK\x03\x04"  # Office Open XML and OpenDocument files are zip archives.
@@ -169,14 +179,41 @@ def validate_resource(value):
     )
 
 
+def read_header(raw):
+    """(format, width, height) from a picture's header, nothing decoded; None if the
+    file is no JPEG, PNG, WebP or GIF."""
+    for reader in IMAGE_HEADERS:
+        raw.seek(0)
+        try:
+            with reader(raw) as image:
+                return (image.format, *image.size)
+        except (SyntaxError, OSError, ValueError, EOFError, IndexError, TypeError):
+            continue
+        finally:
+            raw.seek(0)
+    return None
+
+
+def picture_format(raw):
+    """The format of a picture in any format Pillow knows (e.g. "BMP"), or None."""
+    try:
+        with Image.open(raw) as image:
+            return image.format
+    except Exception:
+        return None
+    finally:
+        raw.seek(0)
+
+
 def validate_image(value):
     """A JPEG, PNG, WebP or GIF picture that Pillow can read, within the size limits.
 
-    The pixel count is checked from the header alone, before anything is decoded: a
-    "decompression bomb" (a few kilobytes that decode to gigabytes) never gets further.
-    Pillow's own DecompressionBombWarning is too lenient (it only warns, at 89
-    megapixels) and cannot be made an error per call without changing the process-wide
-    warning filters, which other threads share; this explicit limit replaces it.
+    The pixel count is read from the header alone, before anything is decoded, so that
+    a "decompression bomb" (a few kilobytes that decode to gigabytes) never gets further,
+    and every picture over the limit is told so, whatever its size. Pillow's own
+    DecompressionBombWarning is too lenient (it only warns, at 89 megapixels) and cannot
+    be made an error per call without changing the process-wide warning filters, which
+    other threads share; this explicit limit replaces it.
     """
     if not _is_fresh_upload(value):
         return
@@ -188,48 +225,49 @@ def validate_image(value):
             code="image_type_not_allowed",
             params={"name": name},
         )
-    max_pixels = settings.UPLOAD_MAX_IMAGE_PIXELS
     raw = _raw(value)
-    raw.seek(0)
-    try:
-        with Image.open(raw) as image:
-            width, height = image.size
-            if width * height > max_pixels:
-                raise ValidationError(
-                    "“%(name)s” is %(width)s × %(height)s pixels (%(megapixels)s megapixels); "
-                    "pictures can be at most %(limit)s megapixels. Make it smaller and upload "
-                    "it again.",
-                    code="image_too_many_pixels",
-                    params={
-                        "name": name,
-                        "width": width,
-                        "height": height,
-                        "megapixels": round(width * height / 1_000_000),
-                        "limit": round(max_pixels / 1_000_000),
-                    },
-                )
-            if image.format not in IMAGE_FORMATS:
-                raise ValidationError(
-                    "“%(name)s” is a %(format)s picture. Upload a JPEG, PNG, WebP or GIF.",
-                    code="image_type_not_allowed",
-                    params={"name": name, "format": image.format},
-                )
-            image.verify()
-    except Image.DecompressionBombError as error:
-        # Pillow refuses before we can look: only when the limit is set above its own.
-        raise ValidationError(
-            "“%(name)s” has too many pixels; pictures can be at most %(limit)s megapixels.",
-            code="image_too_many_pixels",
-            params={"name": name, "limit": round(max_pixels / 1_000_000)},
-        ) from error
-    except UnidentifiedImageError as error:
+    header = read_header(raw)
+    if header is None:
+        other_format = picture_format(raw)
+        if other_format:
+            raise ValidationError(
+                "“%(name)s” is a %(format)s picture. Upload a JPEG, PNG, WebP or GIF.",
+                code="image_type_not_allowed",
+                params={"name": name, "format": other_format},
+            )
         raise ValidationError(
             "“%(name)s” is not a picture, or is in a format that cannot be read. "
             "Upload a JPEG, PNG, WebP or GIF.",
             code="invalid_image",
             params={"name": name},
+        )
+    image_format, width, height = header
+    max_pixels = settings.UPLOAD_MAX_IMAGE_PIXELS
+    if width * height > max_pixels:
+        raise ValidationError(
+            "“%(name)s” is %(width)s × %(height)s pixels (%(megapixels)s megapixels); "
+            "pictures can be at most %(limit)s megapixels. Make it smaller and upload "
+            "it again.",
+            code="image_too_many_pixels",
+            params={
+                "name": name,
+                "width": width,
+                "height": height,
+                "megapixels": round(width * height / 1_000_000),
+                "limit": round(max_pixels / 1_000_000),
+            },
+        )
+    try:
+        with Image.open(raw, formats=[image_format]) as image:
+            image.verify()
+    except Image.DecompressionBombError as error:
+        # Only when UPLOAD_MAX_IMAGE_PIXELS is set above twice Pillow's own limit.
+        raise ValidationError(
+            "“%(name)s” has too many pixels for this server to read safely.",
+            code="image_too_many_pixels",
+            params={"name": name},
         ) from error
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
+    except Exception as error:
         raise ValidationError(
             "“%(name)s” is damaged and cannot be read as a picture. Save it again and retry.",
             code="invalid_image",
@@ -237,6 +275,24 @@ def validate_image(value):
         ) from error
     finally:
         raw.seek(0)
+
+
+class PictureFormField(forms.ImageField):
+    """Django's image field, after validate_image: so that a picture over the pixel limit
+    gets the size message, not Django's "not an image or a corrupted image" (Pillow
+    refuses to open one of more than twice its own limit)."""
+
+    def to_python(self, data):
+        if data:
+            validate_image(data)
+        return super().to_python(data)
+
+
+class PictureField(models.ImageField):
+    """An uploaded picture whose form checks it with validate_image before Django does."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PictureFormField, **kwargs})
 
 
 @deconstructible

@@ -13,6 +13,7 @@ from core.renditions import Renditions
 from core.richtext import RichTextField
 from core.structured_data import PreviewImage
 from core.validators import (
+    PictureField,
     sanitised_upload_to,
     validate_audio,
     validate_document,
@@ -127,7 +128,7 @@ class Delegation(Renditions, DateSpan):
         help_text="One or two plain sentences for lists, search engines and link previews.",
     )
     body = RichTextField(blank=True, help_text="The full description of the trip.")
-    hero_image = models.ImageField(
+    hero_image = PictureField(
         "hero photo",
         upload_to=sanitised_upload_to("delegations/hero"),
         validators=[validate_image],
@@ -362,7 +363,7 @@ class Report(models.Model):
         ),
     )
     file_size = models.PositiveBigIntegerField(editable=False, null=True)
-    cover_image = models.ImageField(
+    cover_image = PictureField(
         upload_to=sanitised_upload_to("reports/covers"), validators=[validate_image], blank=True
     )
     cover_alt = models.CharField("cover description", max_length=250, blank=True)
@@ -449,7 +450,7 @@ class Photo(Renditions, models.Model):
     renditions = {"image": ("thumbnail", 800)}
 
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(
+    image = PictureField(
         upload_to=sanitised_upload_to("delegations/photos"),
         validators=[validate_image],
         blank=True,

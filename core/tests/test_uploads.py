@@ -194,7 +194,7 @@ def test_a_png_that_is_not_a_picture_is_refused(staff_client, settings):
 
     response = staff_client.post(admin_url(Delegation, "add"), data)
 
-    assert_refused(response, "Upload a valid image.")
+    assert_refused(response, "“group.png” is not a picture, or is in a format that cannot be read.")
     assert_input_kept(response, "Our group in Lisbon", "Delegates outside a school")
     assert stored_files(settings) == []
 
@@ -207,8 +207,13 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(staff_client, sett
 
     response = staff_client.post(admin_url(Delegation, "add"), data)
 
-    # Pillow itself refuses this many pixels, so Django's own message is the one shown.
-    assert_refused(response, "Upload a valid image.")
+    # More than twice Pillow's own limit, which makes Image.open() refuse it: the size
+    # is read from the header, so the message still says what is wrong.
+    assert_refused(
+        response,
+        "“bomb.png” is 20000 × 20000 pixels (400 megapixels); "
+        "pictures can be at most 40 megapixels.",
+    )
     assert_input_kept(response, "Lisbon", "A harbour")
     assert not Delegation.objects.exists()
     assert stored_files(settings) == []
@@ -303,10 +308,42 @@ def test_other_picture_formats_and_extensions_are_refused(name, image_format, me
     assert message in refused.value.messages[0]
 
 
+def big_jpeg(width, height):
+    """A JPEG whose header says `width` × `height`: a few hundred bytes, never decoded."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(buffer, "JPEG")
+    data = bytearray(buffer.getvalue())
+    frame = data.find(b"\xff\xc0")  # the start-of-frame segment holds the size
+    data[frame + 5 : frame + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    return SimpleUploadedFile("harbour.jpg", bytes(data), "image/jpeg")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("width", "height", "megapixels"), [(12_000, 12_000, 144), (16_000, 12_500, 200)]
+)
+def test_every_picture_over_the_pixel_limit_gets_the_size_message(
+    staff_client, settings, width, height, megapixels
+):
+    data = delegation_post_data(
+        factories.CountryFactory(), hero_image=big_jpeg(width, height), hero_alt="A harbour"
+    )
+
+    response = staff_client.post(admin_url(Delegation, "add"), data)
+
+    assert_refused(
+        response,
+        f"“harbour.jpg” is {width} × {height} pixels ({megapixels} megapixels); "
+        "pictures can be at most 40 megapixels.",
+    )
+    assert not Delegation.objects.exists()
+    assert stored_files(settings) == []
+
+
 def test_validate_image_refuses_a_decompression_bomb_by_its_header():
     with pytest.raises(ValidationError) as refused:
         validate_image(decompression_bomb())
-    assert "too many pixels; pictures can be at most 40 megapixels" in refused.value.messages[0]
+    assert "(400 megapixels); pictures can be at most 40 megapixels" in refused.value.messages[0]
 
 
 def test_validate_image_refuses_a_truncated_picture():
