@@ -12,7 +12,8 @@ class TrustedProxyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.trusted = set(settings.TRUSTED_PROXIES)
+        # "127.0.0.1, 10.0.0.2" in the environment must not leave " 10.0.0.2" untrusted.
+        self.trusted = {address.strip() for address in settings.TRUSTED_PROXIES} - {""}
 
     def __call__(self, request):
         if self.trusted and request.META.get("REMOTE_ADDR") in self.trusted:

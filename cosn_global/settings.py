@@ -1,7 +1,7 @@
 """Settings for the CoSN Global Leadership site, read from the environment.
 
 Every value has a default that lets `make run` work on a fresh machine; production
-sets its own through environment variables (see `.env.example` and the README).
+sets its own through environment variables (see docs/configuration.md).
 """
 
 import datetime
@@ -152,7 +152,8 @@ if not re.fullmatch(r"(?:[\w~-][\w.~-]*/)+", ADMIN_URL):
 # (from anywhere), or from one address (whatever the username), that username or address
 # is locked out for AXES_COOLOFF_MINUTES, and each try meanwhile starts the wait again;
 # 0 minutes means until an administrator lifts it (admin: Axes > Access attempts). The
-# address is REMOTE_ADDR, never X-Forwarded-For (see cosn_global/proxy.py).
+# address is REMOTE_ADDR: the visitor's own, or behind a trusted proxy the one it reports
+# (cosn_global/proxy.py); an X-Forwarded-For from anyone else is never believed.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -45,6 +45,7 @@ PER_RESPONSE_HEADERS = {
 # Folders whose files never shape a page: the virtualenv and other hidden folders,
 # bytecode, and front-end tooling.
 NOT_CODE = {"__pycache__", "node_modules"}
+REQUIREMENTS = re.compile(r"requirements.*\.txt")
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ def cache_set(key, value):
 
 
 def code_files(base):
-    """Every Python file and every template under `base`, in a fixed order."""
+    """Every Python file, every template and the pinned requirements under `base`, in a
+    fixed order."""
     skip = {Path(settings.STATIC_ROOT).resolve(), Path(settings.MEDIA_ROOT).resolve()}
     for folder, subfolders, files in os.walk(base):
         subfolders[:] = sorted(
@@ -78,7 +80,7 @@ def code_files(base):
         )
         in_templates = "templates" in Path(folder).relative_to(base).parts
         for name in sorted(files):
-            if name.endswith(".py") or in_templates:
+            if name.endswith(".py") or in_templates or REQUIREMENTS.fullmatch(name):
                 yield Path(folder) / name
 
 
@@ -100,7 +102,14 @@ def release():
     return digest.hexdigest()
 
 
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+def accepts_gzip(accept_encoding):
+    """Whether an Accept-Encoding header accepts gzip ("gzip;q=0" refuses it)."""
+    for coding in accept_encoding.split(","):
+        name, _, params = coding.partition(";")
+        if name.strip().lower() in ("gzip", "x-gzip", "*"):
+            quality = re.search(r"\bq\s*=\s*([01](?:\.[0-9]*)?)", params)
+            return not quality or float(quality[1]) > 0
+    return False
 
 
 class Lookup:
@@ -200,7 +209,7 @@ class Lookup:
 
     def send(self, compressed, headers):
         response = HttpResponse(headers=headers)
-        if ACCEPTS_GZIP.search(self.request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        if accepts_gzip(self.request.META.get("HTTP_ACCEPT_ENCODING", "")):
             content = compressed
             response["Content-Encoding"] = "gzip"
         else:

@@ -284,6 +284,24 @@ def test_the_version_never_falls_back_after_a_flush():
     assert version.current()[0] > high
 
 
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("*", True),
+        ("identity", False),
+        ("", False),
+        ("gzip;q=0", False),
+        ("br, gzip; q=0.000", False),
+        ("GZIP", True),
+        ("gzip;q=.", True),  # unreadable quality: as if none were given
+    ],
+)
+def test_gzip_is_sent_only_to_those_that_accept_it(header, accepted):
+    assert lookup.accepts_gzip(header) is accepted
+
+
 def test_browsers_that_accept_gzip_get_the_compressed_copy(client):
     import gzip
 
@@ -394,6 +412,9 @@ class TestRelease:
             "templates/base.html": "",
             "templates/email/message.txt": "",
             "site/templates/site/feed.xml": "",
+            "requirements.txt": "Django==6.1.3",
+            "requirements-dev.txt": "",
+            "notes.txt": "",
             ".venv/lib/module.py": "",
             "node_modules/pkg/index.py": "",
             "site/__pycache__/views.cpython-312.pyc": "",
@@ -420,10 +441,18 @@ class TestRelease:
             "templates/base.html",
             "templates/email/message.txt",
             "site/templates/site/feed.xml",
+            "requirements.txt",
+            "requirements-dev.txt",
         }
 
     @pytest.mark.parametrize(
-        "name", ["site/templatetags/tags.py", "site/geo/__init__.py", "templates/email/message.txt"]
+        "name",
+        [
+            "site/templatetags/tags.py",
+            "site/geo/__init__.py",
+            "templates/email/message.txt",
+            "requirements.txt",
+        ],
     )
     def test_a_change_to_any_of_them_changes_the_release(self, project, name):
         before = lookup.release()
