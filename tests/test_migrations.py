@@ -35,6 +35,7 @@ MOVED = {
     "delegations.contentversion": "pagecache.contentversion",
     "delegations.appearance": "delegations.delegationpartner",
 }
+HISTORY = {"reversion.revision", "reversion.version"}
 # Columns that migrations after BEFORE added: not there to compare.
 ADDED = {"delegations.dispatch": {"updated_at"}}
 APPS = (
@@ -242,7 +243,14 @@ def test_a_site_at_the_old_schema_migrates_forward_with_nothing_lost(old_schema,
     after, expected = comparable(rows(current_apps)), renamed(before)
     assert after.keys() == expected.keys()
     for label, found in after.items():
-        assert found == expected[label], label
+        if label in HISTORY:
+            # Kept as they were; migrate adds a first version of each record that had none.
+            assert found[: len(expected[label])] == expected[label], label
+        else:
+            assert found == expected[label], label
+    for model in reversion.get_registered_models():
+        for obj in model.objects.all():
+            assert Version.objects.get_for_object(obj).exists(), obj
     assert all(before[label] for label in ("core.contact", "reversion.version", "admin.logentry"))
     # Nothing stored under a name that is gone, and every file is where its record says.
     assert set(storage_names()) == files
@@ -259,7 +267,7 @@ def test_history_saved_before_the_move_can_still_be_shown_and_restored(old_schem
     fill(old_schema)
     migrate()
 
-    versions = Version.objects.all()
+    versions = Version.objects.filter(revision__comment="Changed the contact and the partner.")
     assert {v.content_type.model_class()._meta.label for v in versions} == {
         "core.Contact",
         "core.Organisation",
@@ -270,7 +278,7 @@ def test_history_saved_before_the_move_can_still_be_shown_and_restored(old_schem
     for version in versions:
         assert version.field_dict  # deserialises with today's models
     partner = DelegationPartner.objects.get()
-    partner_version = Version.objects.get_for_object(partner).get()
+    partner_version = versions.get_for_object(partner).get()
     partner.role = "sponsor"
     partner.save()
     with reversion.create_revision():

@@ -4,8 +4,10 @@ import re
 from pathlib import Path
 
 import pytest
+import reversion
 from django.core.management import call_command
 from django.urls import reverse
+from reversion.models import Version
 
 from core.models import Contact, Section
 from delegations.models import Country, Delegation, Photo, Report
@@ -125,3 +127,11 @@ def test_loading_again_keeps_editors_changes():
     assert Delegation.objects.get(slug="portugal-2013").summary == "Edited summary."
     assert not Photo.objects.filter(delegation__slug="portugal-2013").exists()
     assert Symposium.objects.get(year=2014).theme == "Edited theme"
+
+
+@pytest.mark.usefixtures("seeded")
+def test_every_loaded_record_starts_its_history_as_loaded():
+    for model in reversion.get_registered_models():
+        for obj in model.objects.all():
+            first = Version.objects.get_for_object(obj).last()
+            assert first.revision.get_comment() == "Loaded from the seed content.", obj

@@ -2,11 +2,15 @@
 including a deleted trip with its reports and photos; things in use can't be deleted."""
 
 import datetime
+import html
 
 import pytest
+import reversion
 from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
 from django.db.models.fields.files import FieldFile
-from reversion.models import Version
+from django.utils import timezone
+from reversion.models import Revision, Version
 
 from core.tests.factories import ContactFactory, OrganisationFactory
 from delegations.models import Delegation, Photo, Report
@@ -207,3 +211,63 @@ class TestThingsInUseCannotBeDeleted:
             {"action": "delete_selected", "_selected_action": [contact.pk], "post": "yes"},
         )
         assert type(contact).objects.filter(pk=contact.pk).exists()
+
+
+def history_rows(staff_client, trip):
+    response = staff_client.get(admin_url(Delegation, "history", trip.pk))
+    return [(action["number"], action["changes"]) for action in response.context["action_list"]]
+
+
+def test_each_history_row_has_a_number_the_time_to_the_second_and_what_changed(staff_client, trip):
+    page = staff_client.get(admin_url(Delegation, "change", trip.pk))
+    data = form_data(page)
+    data.update(
+        {
+            "title": "Portugal and Madeira",
+            "summary": "Two weeks in Lisbon and Funchal.",
+            "reports-0-DELETE": "on",
+            **management_form("photos", total=2, initial=1),
+            **photo_inline_data(1, caption="Funchal harbour"),
+        }
+    )
+    assert staff_client.post(admin_url(Delegation, "change", trip.pk), data).status_code == 302
+
+    (newest, changes), (oldest, first) = history_rows(staff_client, trip)
+    assert newest == 2
+    assert changes == [
+        "Changed Title, Summary.",
+        "Added photo “Funchal harbour”.",
+        "Removed report “Lisbon Schools Report”.",
+    ]
+    assert oldest == 1
+    assert first[0] == "First version."
+    page = staff_client.get(admin_url(Delegation, "history", trip.pk)).content.decode()
+    saved = Version.objects.get_for_object(trip).first().revision.date_created
+    assert timezone.localtime(saved).strftime("%H:%M:%S") in page
+
+
+@pytest.mark.usefixtures("seeded")
+def test_records_loaded_before_history_began_get_a_first_version_an_edit_can_go_back_to(
+    staff_client, client
+):
+    # As on a site whose content was loaded before loading kept history.
+    Revision.objects.all().delete()
+    call_command("migrate", verbosity=0)  # what every deployment runs
+    for model in reversion.get_registered_models():
+        for obj in model.objects.all():
+            assert Version.objects.get_for_object(obj).exists(), obj
+
+    singapore = Delegation.objects.get(slug="singapore-2015")
+    seed_summary = singapore.summary
+    page = staff_client.get(admin_url(Delegation, "change", singapore.pk))
+    data = form_data(page)
+    data["summary"] = "An editor's first change."
+    assert staff_client.post(admin_url(Delegation, "change", singapore.pk), data).status_code == 302
+    assert "An editor's first change." in client.get(singapore.get_absolute_url()).content.decode()
+
+    first = Version.objects.get_for_object(singapore).last()
+    url = admin_url(Delegation, "revision", singapore.pk, first.pk)
+    assert staff_client.post(url, form_data(staff_client.get(url))).status_code == 302
+    public = client.get(singapore.get_absolute_url()).content.decode()
+    assert "An editor's first change." not in public
+    assert html.escape(seed_summary, quote=False) in public

@@ -10,6 +10,7 @@ the command again changes nothing and never undoes an editor's later work.
 
 import datetime
 
+import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -167,6 +168,18 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # What is created here is each record's first version in History.
+        with reversion.create_revision():
+            reversion.set_comment("Loaded from the seed content.")
+            self.load()
+        if options["verbosity"] < 1:
+            return
+        if self.created:
+            self.stdout.write(self.style.SUCCESS(f"Created {', '.join(self.created)}."))
+        else:
+            self.stdout.write("Seed content already loaded; nothing changed.")
+
+    def load(self):
         self.created = []
         for data in SECTIONS:
             self.load_section(dict(data))
@@ -174,12 +187,6 @@ class Command(BaseCommand):
             self.load_delegation(dict(data))
         for data in SYMPOSIA:
             self.load_symposium(dict(data))
-        if options["verbosity"] < 1:
-            return
-        if self.created:
-            self.stdout.write(self.style.SUCCESS(f"Created {', '.join(self.created)}."))
-        else:
-            self.stdout.write("Seed content already loaded; nothing changed.")
 
     def contact(self, data):
         contact, _ = Contact.objects.get_or_create(email=data["email"], defaults=data)
