@@ -8,8 +8,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.admin import ProtectInUse
-from core.history import HistoryAdmin
+from core.admin import ContentAdmin
 
 from . import inquiries
 from .models import (
@@ -100,7 +99,7 @@ class DispatchInline(admin.StackedInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(HistoryAdmin):
+class DelegationAdmin(ContentAdmin):
     list_display = ["title", "dates", "status", "destination_list", "is_published"]
     list_filter = [
         StatusFilter,
@@ -144,7 +143,7 @@ class DelegationAdmin(HistoryAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(HistoryAdmin):
+class ReportAdmin(ContentAdmin):
     list_display = ["full_title", "delegation", "published_on", "availability", "is_published"]
     list_filter = ["is_published", "language", "not_online"]
     list_select_related = ["delegation"]
@@ -170,7 +169,7 @@ class ReportAdmin(HistoryAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(HistoryAdmin):
+class PhotoAdmin(ContentAdmin):
     list_display = ["caption", "delegation", "has_image", "credit", "order"]
     list_select_related = ["delegation"]
     list_filter = ["delegation"]
@@ -183,7 +182,7 @@ class PhotoAdmin(HistoryAdmin):
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(HistoryAdmin):
+class DispatchAdmin(ContentAdmin):
     list_display = ["title", "kind", "delegation", "author", "published_on", "is_published"]
     list_select_related = ["delegation"]
     list_filter = ["kind", "is_published"]
@@ -194,13 +193,13 @@ class DispatchAdmin(HistoryAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(HistoryAdmin):
+class CountryAdmin(ContentAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Topic)
-class TopicAdmin(ProtectInUse, HistoryAdmin):
+class TopicAdmin(ContentAdmin):
     search_fields = ["name"]
 
 

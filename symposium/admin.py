@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.history import HistoryAdmin
+from core.admin import ContentAdmin
 
 from .models import Resource, Symposium, SymposiumPartner
 
@@ -19,7 +19,7 @@ class ResourceInline(admin.TabularInline):
 
 
 @admin.register(Symposium)
-class SymposiumAdmin(HistoryAdmin):
+class SymposiumAdmin(ContentAdmin):
     list_display = ["year", "title", "theme", "when", "is_published"]
     list_display_links = ["year", "title"]
     list_filter = ["is_published"]

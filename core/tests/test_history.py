@@ -12,7 +12,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from core.tests.factories import ContactFactory, OrganisationFactory
+from core.tests.factories import ContactFactory, OrganisationFactory, SectionFactory
 from delegations.models import Delegation, Photo, Report
 from delegations.tests.factories import CountryFactory, DelegationFactory
 from tests.helpers import (
@@ -168,34 +168,43 @@ def test_a_deleted_trip_comes_back_with_its_reports_and_photos(staff_client, tri
 
 
 class TestThingsInUseCannotBeDeleted:
-    def assert_protected(self, staff_client, obj, trip_title):
+    def assert_protected(self, client, obj, user):
+        """The delete page says what still uses `obj`, with a link to it, and no more."""
         url = admin_url(type(obj), "delete", obj.pk)
-        page = staff_client.get(url).content.decode()
-        assert "would require deleting the following protected related objects" in page
-        assert trip_title in page
-        staff_client.post(url, {"post": "yes"})
+        page = client.get(url).content.decode()
+        assert "cannot be deleted: 1 record still uses it." in page
+        assert f'<a href="{admin_url(type(user), "change", user.pk)}">' in page
+        assert "Nothing has been deleted." in page
+        assert "would require deleting" not in page and "permission" not in page
+        client.post(url, {"post": "yes"})
         assert type(obj).objects.filter(pk=obj.pk).exists()
+        return page
 
     def test_a_contact_of_a_trip(self, staff_client):
         trip = DelegationFactory(title="Finland")
         contact = ContactFactory()
         trip.contacts.add(contact)
-        self.assert_protected(staff_client, contact, "Finland")
+        page = self.assert_protected(staff_client, contact, trip)
+        assert f"Delegation “{trip}”" in page
 
-    def test_a_country_of_a_destination(self, staff_client):
-        DelegationFactory(title="Uruguay trip", destinations=["Uruguay"])
-        self.assert_protected(staff_client, CountryFactory(name="Uruguay"), "Destination")
+    def test_a_country_of_a_destination_names_and_links_the_trip(self, staff_client):
+        trip = DelegationFactory(title="Uruguay trip", destinations=["Uruguay"])
+        page = self.assert_protected(staff_client, CountryFactory(name="Uruguay"), trip)
+        assert "Destination “Uruguay” of delegation “Uruguay trip" in page
 
     def test_an_organisation_that_sponsors_a_trip(self, staff_client):
         from delegations.tests.factories import DelegationPartnerFactory
 
         organisation = OrganisationFactory(name="UNESCO")
-        DelegationPartnerFactory(organisation=organisation, delegation__title="Paris")
-        url = admin_url(type(organisation), "delete", organisation.pk)
-        page = staff_client.get(url).content.decode()
-        assert "protected related objects" in page
-        staff_client.post(url, {"post": "yes"})
-        assert type(organisation).objects.filter(pk=organisation.pk).exists()
+        partner = DelegationPartnerFactory(organisation=organisation, delegation__title="Paris")
+        self.assert_protected(staff_client, organisation, partner.delegation)
+
+    def test_the_sections_contact_is_refused_for_the_real_reason_even_to_a_superuser(
+        self, admin_client
+    ):
+        contact = ContactFactory()
+        section = SectionFactory(contact=contact)
+        self.assert_protected(admin_client, contact, section)
 
     def test_an_unused_contact_can_be_deleted(self, staff_client):
         contact = ContactFactory()

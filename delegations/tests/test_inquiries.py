@@ -658,8 +658,8 @@ class TestAdmin:
         InquiryFactory(delegation=trip, name="Ada Visitor", email="ada@example.org")
         url = reverse("admin:delegations_delegation_delete", args=[trip.pk])
         page = text(staff_client.get(url))
-        assert "would require deleting the following protected related objects" in page
-        assert "From Ada Visitor &lt;ada@example.org&gt;" in page
+        assert "cannot be deleted: 1 record still uses it." in page
+        assert "Inquiry “From Ada Visitor &lt;ada@example.org&gt;”" in page
         staff_client.post(url, {"post": "yes"})
         assert Inquiry.objects.filter(delegation=trip).exists()
 
