@@ -1,20 +1,99 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, quote
+from django.core.exceptions import ValidationError
 from django.db import router
+from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from reversion.models import Version
 
 from .history import HistoryAdmin
 from .models import Contact, Organisation, Section
 
 
+class ContentForm(forms.ModelForm):
+    """A change form that knows which saved version of the record it was opened on.
+
+    Saving it refuses, in plain words, if someone saved the record (or one of its parts)
+    since then, and keeps what the editor typed; a second save, once they have looked,
+    replaces the other version, which History keeps.
+    """
+
+    seen_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The parts edited on the same page (set by ContentAdmin.get_form).
+    part_relations = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["seen_version"] = self.latest_version_id()
+
+    def latest_version_id(self):
+        """The newest saved version of the record or of any of its parts, or 0."""
+        keys = [(type(self.instance), [self.instance.pk])]
+        for accessor in self.part_relations:
+            related = getattr(self.instance, accessor)
+            keys.append((related.model, list(related.values_list("pk", flat=True))))
+        versions = Version.objects.none()
+        for model, pks in keys:
+            versions |= Version.objects.get_for_model(model).filter(
+                object_id__in=[str(pk) for pk in pks]
+            )
+        return versions.aggregate(latest=Max("pk"))["latest"] or 0
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if not self.instance.pk or seen is None:  # a new record, or a restore from History
+            return cleaned
+        latest = self.latest_version_id()
+        if seen != latest:
+            # Seen now: saving again, deliberately, goes through.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = latest
+            revision = Version.objects.get(pk=latest).revision
+            who = (
+                revision.user.get_full_name() or revision.user.get_username()
+                if revision.user
+                else "someone"
+            )
+            raise ValidationError(
+                "%(who)s saved this %(name)s at %(time)s, after you opened it. What you typed "
+                "is below and has not been saved. Compare it with theirs (History has both), "
+                "then save again to replace their version with yours.",
+                code="saved_since",
+                params={
+                    "who": who,
+                    "name": self.instance._meta.verbose_name,
+                    "time": date_format(timezone.localtime(revision.date_created), "N j, Y, H:i:s"),
+                },
+            )
+        return cleaned
+
+
 class ContentAdmin(HistoryAdmin):
-    """The admin of every kind of content: its history (HistoryAdmin), and deletes that
+    """The admin of every kind of content: its history (HistoryAdmin), a change form that
+    will not overwrite a save made since it was opened (ContentForm), and deletes that
     say plainly what still uses a record instead of reading as a threat."""
 
+    form = ContentForm
+    change_form_template = "admin/content/change_form.html"
     delete_confirmation_template = "admin/content/delete_confirmation.html"
     delete_selected_confirmation_template = "admin/content/delete_selected_confirmation.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.part_relations = [
+            field.remote_field.get_accessor_name()
+            for inline in self.inlines
+            for field in inline.model._meta.fields
+            if field.many_to_one and field.related_model is self.model
+        ]
+        return form
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, _ = super().get_deleted_objects(objs, request)

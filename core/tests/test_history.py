@@ -1,14 +1,12 @@
 """Content history: every admin change is a version editors can read, compare and restore,
 including a deleted trip with its reports and photos; things in use can't be deleted."""
 
-import datetime
 import html
 
 import pytest
 import reversion
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from reversion.models import Revision, Version
 
@@ -18,45 +16,13 @@ from delegations.tests.factories import CountryFactory, DelegationFactory
 from tests.helpers import (
     admin_url,
     delegation_post_data,
+    form_data,
     management_form,
     photo_inline_data,
     report_inline_data,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(response):
-    """The POST data an editor would send back from an admin form page, unchanged."""
-
-    def encode(bound_field):
-        value = bound_field.value()
-        if value is None or isinstance(value, FieldFile):
-            return None
-        if isinstance(value, bool):
-            return "on" if value else None
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        if isinstance(value, list | tuple):
-            return [str(item) for item in value]
-        return str(value)
-
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data.update(
-            {management.add_prefix(name): management[name].value() for name in management.fields}
-        )
-        forms += formset.forms
-    for form in forms:
-        for name in form.fields:
-            value = encode(form[name])
-            if value is not None:
-                data[form.add_prefix(name)] = value
-    data["_save"] = "Save"
-    return data
 
 
 @pytest.fixture

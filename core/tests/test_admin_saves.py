@@ -1,0 +1,95 @@
+"""Saving in the admin never loses an editor's work: a save from a page opened before
+someone else's save is refused in plain words, with what was typed kept."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from core.models import Section
+from delegations.models import Delegation, Photo
+from delegations.tests.factories import CountryFactory
+from tests.helpers import (
+    admin_url,
+    delegation_post_data,
+    form_data,
+    management_form,
+    photo_inline_data,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trip(staff_client):
+    data = delegation_post_data(
+        CountryFactory(name="Portugal"),
+        **management_form("photos", total=1),
+        **photo_inline_data(),
+    )
+    assert staff_client.post(admin_url(Delegation, "add"), data).status_code == 302
+    return Delegation.objects.get(slug="lisbon-2027")
+
+
+def open_tab(client, obj):
+    return form_data(client.get(admin_url(type(obj), "change", obj.pk)))
+
+
+def save(client, obj, data):
+    return client.post(admin_url(type(obj), "change", obj.pk), data)
+
+
+def test_a_save_from_a_page_opened_before_anothers_save_is_refused_and_kept(
+    staff_client, client, trip
+):
+    other = User.objects.create_superuser("ada", "ada@example.org", "x", first_name="Ada")
+    client.force_login(other)
+    tab_a, tab_b = open_tab(client, trip), open_tab(staff_client, trip)
+    tab_a["summary"] = "Ada's summary."
+    assert save(client, trip, tab_a).status_code == 302
+    tab_b["summary"] = "My summary."
+
+    refused = save(staff_client, trip, tab_b)
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Ada saved this delegation at" in page
+    assert "after you opened it" in page
+    assert "My summary." in page  # what was typed is still there
+    assert Delegation.objects.get(pk=trip.pk).summary == "Ada's summary."
+
+    # Having seen the warning, saving again replaces Ada's version, which History keeps.
+    again = save(staff_client, trip, form_data(refused))
+    assert again.status_code == 302
+    assert Delegation.objects.get(pk=trip.pk).summary == "My summary."
+
+
+def test_a_part_saved_elsewhere_also_counts_as_a_save_since(staff_client, trip):
+    tab = open_tab(staff_client, trip)
+    photo = trip.photos.get()
+    photo_page = open_tab(staff_client, photo)
+    photo_page["caption"] = "A new caption, from the photo's own page"
+    assert save(staff_client, photo, photo_page).status_code == 302
+
+    tab["summary"] = "Changed in the old tab."
+    refused = save(staff_client, trip, tab)
+
+    assert refused.status_code == 200
+    assert "after you opened it" in refused.content.decode()
+    assert Photo.objects.get(pk=photo.pk).caption == "A new caption, from the photo's own page"
+
+
+def test_saves_one_after_the_other_go_through(staff_client, trip):
+    for summary in ("First.", "Second."):
+        tab = open_tab(staff_client, trip)
+        tab["summary"] = summary
+        assert save(staff_client, trip, tab).status_code == 302
+    assert Delegation.objects.get(pk=trip.pk).summary == "Second."
+
+
+@pytest.mark.usefixtures("seeded")
+def test_every_kind_of_content_is_guarded(staff_client, client, admin_user):
+    section = Section.objects.get(key="delegations")
+    client.force_login(admin_user)
+    tab_a, tab_b = open_tab(client, section), open_tab(staff_client, section)
+    tab_a["heading"] = "Delegations"
+    assert save(client, section, tab_a).status_code == 302
+    assert save(staff_client, section, tab_b).status_code == 200
