@@ -1,9 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, quote
 from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import Max
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -75,6 +76,46 @@ class ContentForm(forms.ModelForm):
         return cleaned
 
 
+class PartsFormSet(BaseInlineFormSet):
+    """The parts of a record edited on its page (photos, reports...), still savable when
+    one of them was deleted elsewhere after the page was opened: that row is left out,
+    and said so, instead of stopping the save with an error nobody can see."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # A row that was on the page but whose record is no longer there.
+        form.gone = self.is_bound and i < self.initial_form_count() and form.instance.pk is None
+        return form
+
+    def _should_delete_form(self, form):
+        return form.gone or super()._should_delete_form(form)
+
+    def full_clean(self):
+        super().full_clean()
+        for form in self.gone_forms:
+            gone = f"{self.describe(form)} was deleted elsewhere after this page was opened"
+            form.add_error(None, f"{gone}: it will not be saved again.")
+
+    @property
+    def gone_forms(self):
+        return [form for form in self.forms if form.gone]
+
+    def describe(self, form):
+        """The part as the editor knows it: its kind and the first text they see in it."""
+        name = next(
+            (
+                form[field].value()
+                for field in form.fields
+                if isinstance(form.fields[field], forms.CharField)
+                and not form.fields[field].widget.is_hidden
+                and form[field].value()
+            ),
+            "",
+        )
+        kind = capfirst(self.model._meta.verbose_name)
+        return f"{kind} “{name}”" if name else kind
+
+
 class ContentAdmin(HistoryAdmin):
     """The admin of every kind of content: its history (HistoryAdmin), a change form that
     will not overwrite a save made since it was opened (ContentForm), and deletes that
@@ -94,6 +135,17 @@ class ContentAdmin(HistoryAdmin):
             if field.many_to_one and field.related_model is self.model
         ]
         return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            for gone in getattr(formset, "gone_forms", ()):
+                self.message_user(
+                    request,
+                    f"{formset.describe(gone)} had been deleted elsewhere before you saved, "
+                    "so it was not saved again. Everything else was saved.",
+                    messages.WARNING,
+                )
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, _ = super().get_deleted_objects(objs, request)

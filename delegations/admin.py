@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.admin import ContentAdmin
+from core.admin import ContentAdmin, PartsFormSet
 
 from . import inquiries
 from .models import (
@@ -41,6 +41,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 class DestinationInline(admin.TabularInline):
     model = Destination
+    formset = PartsFormSet
     autocomplete_fields = ["country"]
     fields = ["place", "country", "order"]
     extra = 0
@@ -53,6 +54,7 @@ class DestinationInline(admin.TabularInline):
 
 class PartnerInline(admin.TabularInline):
     model = DelegationPartner
+    formset = PartsFormSet
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "order"]
     extra = 0
@@ -60,12 +62,14 @@ class PartnerInline(admin.TabularInline):
 
 class PhotoInline(admin.StackedInline):
     model = Photo
+    formset = PartsFormSet
     fields = ["image", "caption", "alt_text", "credit", "order"]
     extra = 0
 
 
 class ReportInline(admin.StackedInline):
     model = Report
+    formset = PartsFormSet
     fields = [
         ("title", "subtitle"),
         "slug",
@@ -83,6 +87,7 @@ class ReportInline(admin.StackedInline):
 
 class DispatchInline(admin.StackedInline):
     model = Dispatch
+    formset = PartsFormSet
     fields = [
         ("kind", "title"),
         "slug",

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
-from core.admin import ContentAdmin
+from core.admin import ContentAdmin, PartsFormSet
 
 from .models import Resource, Symposium, SymposiumPartner
 
 
 class PartnerInline(admin.TabularInline):
     model = SymposiumPartner
+    formset = PartsFormSet
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "order"]
     extra = 0
@@ -14,6 +15,7 @@ class PartnerInline(admin.TabularInline):
 
 class ResourceInline(admin.TabularInline):
     model = Resource
+    formset = PartsFormSet
     fields = ["kind", "title", "file", "url", "order"]
     extra = 0
 

@@ -93,3 +93,58 @@ def test_every_kind_of_content_is_guarded(staff_client, client, admin_user):
     tab_a["heading"] = "Delegations"
     assert save(client, section, tab_a).status_code == 302
     assert save(staff_client, section, tab_b).status_code == 200
+
+
+# --- A part deleted in another tab ------------------------------------------------------
+
+
+@pytest.fixture
+def two_photos(staff_client, trip):
+    data = open_tab(staff_client, trip)
+    data.update(
+        {
+            **management_form("photos", total=2, initial=1),
+            **photo_inline_data(1, caption="Funchal harbour"),
+        }
+    )
+    assert save(staff_client, trip, data).status_code == 302
+    return list(trip.photos.order_by("pk"))
+
+
+def test_a_part_deleted_elsewhere_is_left_out_and_the_rest_is_saved(staff_client, trip, two_photos):
+    gone, kept = two_photos
+    tab = open_tab(staff_client, trip)
+    # Deleted from the photos list, in another tab.
+    deleted = staff_client.post(admin_url(Photo, "delete", gone.pk), {"post": "yes"})
+    assert deleted.status_code == 302
+
+    tab["summary"] = "Changed while the photo was being deleted."
+    tab["photos-1-caption"] = "Funchal harbour at dawn"
+    response = save(staff_client, trip, tab)
+
+    assert response.status_code == 302
+    trip.refresh_from_db()
+    assert trip.summary == "Changed while the photo was being deleted."
+    assert [photo.caption for photo in trip.photos.all()] == ["Funchal harbour at dawn"]
+    shown = " ".join(str(m) for m in response.wsgi_request._messages)
+    assert "Photo “Our group in Lisbon” had been deleted elsewhere before you saved" in shown
+
+
+def test_a_part_deleted_in_the_same_form_elsewhere_is_named_on_the_page(
+    staff_client, trip, two_photos
+):
+    tab_a, tab_b = open_tab(staff_client, trip), open_tab(staff_client, trip)
+    tab_a["photos-0-DELETE"] = "on"
+    assert save(staff_client, trip, tab_a).status_code == 302
+
+    tab_b["summary"] = "Tab B's summary."
+    refused = save(staff_client, trip, tab_b)
+
+    # Refused once, because tab A saved since (see above), with the row that is gone named.
+    page = refused.content.decode()
+    assert "after you opened it" in page
+    assert "Photo “Our group in Lisbon” was deleted elsewhere after this page was opened" in page
+    assert save(staff_client, trip, form_data(refused)).status_code == 302
+    trip.refresh_from_db()
+    assert trip.summary == "Tab B's summary."
+    assert [photo.caption for photo in trip.photos.all()] == ["Funchal harbour"]
