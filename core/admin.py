@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
-from django.db import router
+from django.db import models, router
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -14,6 +15,54 @@ from reversion.models import Version
 
 from .history import HistoryAdmin
 from .models import Contact, Organisation, Section
+
+
+class ChosenFileInput(AdminFileWidget):
+    """A file input that remembers, across a page shown again with errors, the name of
+    the file chosen in it: browsers cannot keep a chosen file, so the page says plainly
+    that it must be chosen again (see lost_files)."""
+
+    chosen = ""
+
+    def value_from_datadict(self, data, files, name):
+        upload = files.get(name)
+        self.chosen = upload.name if upload else data.get(f"{name}{CHOSEN}", "")
+        return super().value_from_datadict(data, files, name)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = self.chosen
+        html = super().render(name, value, attrs, renderer)
+        if not chosen:
+            return html
+        return format_html(
+            '{}<input type="hidden" name="{}" value="{}"><p class="help chosen-file">'
+            "You chose “{}”, but a browser cannot keep a chosen file when the page is shown "
+            "again: choose it again before saving.</p>",
+            html,
+            f"{name}{CHOSEN}",
+            chosen,
+            chosen,
+        )
+
+
+CHOSEN = "-was-chosen"
+
+
+def lost_files(form):
+    """Add an error to each file field whose file was chosen before the page was shown
+    again and has not been chosen since, unless a file is already stored: a new photo
+    must never be saved without the picture the editor chose for it."""
+    for name, field in form.fields.items():
+        if not isinstance(field.widget, ChosenFileInput):
+            continue
+        key = form.add_prefix(name)
+        chosen = form.data.get(f"{key}{CHOSEN}")
+        if chosen and not form.files.get(key) and not getattr(form.instance, name, None):
+            form.add_error(
+                name,
+                f"Choose “{chosen}” again: it was chosen before the page was last shown with "
+                "errors, and browsers cannot keep a chosen file. Or remove this row.",
+            )
 
 
 class ContentForm(forms.ModelForm):
@@ -48,6 +97,7 @@ class ContentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        lost_files(self)
         seen = cleaned.get("seen_version")
         if not self.instance.pk or seen is None:  # a new record, or a restore from History
             return cleaned
@@ -116,12 +166,43 @@ class PartsFormSet(BaseInlineFormSet):
         return f"{kind} “{name}”" if name else kind
 
 
+class PartForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        lost_files(self)
+        return cleaned
+
+
+class PartInline:
+    """An inline for the parts of a record (photos, reports...): see PartsFormSet and
+    ChosenFileInput."""
+
+    form = PartForm
+    formset = PartsFormSet
+    formfield_overrides = {
+        models.FileField: {"widget": ChosenFileInput},
+        models.ImageField: {"widget": ChosenFileInput},
+    }
+
+
+class TabularPart(PartInline, admin.TabularInline):
+    pass
+
+
+class StackedPart(PartInline, admin.StackedInline):
+    pass
+
+
 class ContentAdmin(HistoryAdmin):
     """The admin of every kind of content: its history (HistoryAdmin), a change form that
     will not overwrite a save made since it was opened (ContentForm), and deletes that
     say plainly what still uses a record instead of reading as a threat."""
 
     form = ContentForm
+    formfield_overrides = {
+        models.FileField: {"widget": ChosenFileInput},
+        models.ImageField: {"widget": ChosenFileInput},
+    }
     change_form_template = "admin/content/change_form.html"
     delete_confirmation_template = "admin/content/delete_confirmation.html"
     delete_selected_confirmation_template = "admin/content/delete_selected_confirmation.html"

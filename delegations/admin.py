@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.admin import ContentAdmin, PartsFormSet
+from core.admin import ContentAdmin, StackedPart, TabularPart
 
 from . import inquiries
 from .models import (
@@ -39,9 +39,8 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DestinationInline(admin.TabularInline):
+class DestinationInline(TabularPart):
     model = Destination
-    formset = PartsFormSet
     autocomplete_fields = ["country"]
     fields = ["place", "country", "order"]
     extra = 0
@@ -52,24 +51,21 @@ class DestinationInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(TabularPart):
     model = DelegationPartner
-    formset = PartsFormSet
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "order"]
     extra = 0
 
 
-class PhotoInline(admin.StackedInline):
+class PhotoInline(StackedPart):
     model = Photo
-    formset = PartsFormSet
     fields = ["image", "caption", "alt_text", "credit", "order"]
     extra = 0
 
 
-class ReportInline(admin.StackedInline):
+class ReportInline(StackedPart):
     model = Report
-    formset = PartsFormSet
     fields = [
         ("title", "subtitle"),
         "slug",
@@ -85,9 +81,8 @@ class ReportInline(admin.StackedInline):
     show_change_link = True
 
 
-class DispatchInline(admin.StackedInline):
+class DispatchInline(StackedPart):
     model = Dispatch
-    formset = PartsFormSet
     fields = [
         ("kind", "title"),
         "slug",

@@ -1,21 +1,19 @@
 from django.contrib import admin
 
-from core.admin import ContentAdmin, PartsFormSet
+from core.admin import ContentAdmin, TabularPart
 
 from .models import Resource, Symposium, SymposiumPartner
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(TabularPart):
     model = SymposiumPartner
-    formset = PartsFormSet
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "order"]
     extra = 0
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(TabularPart):
     model = Resource
-    formset = PartsFormSet
     fields = ["kind", "title", "file", "url", "order"]
     extra = 0
 

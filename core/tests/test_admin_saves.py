@@ -1,6 +1,8 @@
 """Saving in the admin never loses an editor's work: a save from a page opened before
 someone else's save is refused in plain words, with what was typed kept."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -13,6 +15,7 @@ from tests.helpers import (
     form_data,
     management_form,
     photo_inline_data,
+    tiny_png,
 )
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +151,55 @@ def test_a_part_deleted_in_the_same_form_elsewhere_is_named_on_the_page(
     trip.refresh_from_db()
     assert trip.summary == "Tab B's summary."
     assert [photo.caption for photo in trip.photos.all()] == ["Funchal harbour"]
+
+
+# --- A file chosen in a save that fails -------------------------------------------------
+
+
+def resubmitted(response):
+    """What the browser sends when the editor saves the page again: the form's fields and
+    the hidden inputs that say which files had been chosen."""
+    data = form_data(response)
+    hidden = r'<input type="hidden" name="([^"]+-was-chosen)" value="([^"]*)">'
+    data.update(re.findall(hidden, response.content.decode()))
+    return data
+
+
+def test_a_picture_chosen_in_a_failed_save_is_asked_for_again_never_dropped(staff_client, settings):
+    data = delegation_post_data(
+        CountryFactory(name="Portugal"),
+        start_date="2027-03-10",
+        end_date="2027-03-01",  # the mistake elsewhere on the page
+        **management_form("photos", total=1),
+        **photo_inline_data(image=tiny_png("group.png"), alt_text="Delegates outside a school"),
+    )
+    failed = staff_client.post(admin_url(Delegation, "add"), data)
+
+    assert failed.status_code == 200
+    page = failed.content.decode()
+    assert "You chose “group.png”, but a browser cannot keep a chosen file" in page
+
+    # The date is fixed, the picture not chosen again: the photo is not saved without it.
+    again = resubmitted(failed)
+    again.update(end_date="2027-03-12")
+    refused = staff_client.post(admin_url(Delegation, "add"), again)
+    assert refused.status_code == 200
+    assert "Choose “group.png” again" in refused.content.decode()
+    assert not Photo.objects.exists() and not Delegation.objects.exists()
+
+    # Chosen again: saved, with the picture.
+    again = resubmitted(refused)
+    again["photos-0-image"] = tiny_png("group.png")
+    assert staff_client.post(admin_url(Delegation, "add"), again).status_code == 302
+    photo = Photo.objects.get()
+    assert photo.image and photo.caption == "Our group in Lisbon"
+
+
+def test_a_photo_never_meant_to_have_a_picture_still_saves(staff_client):
+    data = delegation_post_data(
+        CountryFactory(name="Portugal"),
+        **management_form("photos", total=1),
+        **photo_inline_data(caption="Our group in Portugal, October 2013"),
+    )
+    assert staff_client.post(admin_url(Delegation, "add"), data).status_code == 302
+    assert not Photo.objects.get().image
