@@ -9,10 +9,6 @@ from pagecache.decorators import cache_public_page
 from . import calendars, feeds, health, search, views
 from .sitemaps import SITEMAPS
 
-admin.site.site_header = "CoSN Global Leadership"
-admin.site.site_title = "CoSN Global Leadership admin"
-admin.site.index_title = "Edit the Global Leadership section"
-
 urlpatterns = [
     # Configurable (ADMIN_URL), so that bots probing /admin/ find nothing to guess at.
     path(settings.ADMIN_URL, admin.site.urls),

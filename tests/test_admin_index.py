@@ -1,0 +1,63 @@
+"""The admin's index leads with what editors do, explains each group, and keeps the
+security log out of their way."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.urls import reverse
+
+from delegations.tests.factories import InquiryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def index(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    return response
+
+
+def test_trips_come_first_then_inquiries_with_how_many_wait_and_the_symposium(admin_client):
+    InquiryFactory.create_batch(2)
+    InquiryFactory(handled=True)
+
+    apps = index(admin_client).context["app_list"]
+
+    assert [app["app_label"] for app in apps] == [
+        "delegations",
+        "symposium",
+        "core",
+        "auth",
+        "axes",
+    ]
+    models = [model["object_name"] for model in apps[0]["models"]]
+    assert models[:2] == ["Delegation", "Inquiry"]
+    assert apps[0]["models"][1]["note"] == "2 not handled yet"
+    assert all(app["description"] for app in apps)
+    assert apps[-1]["name"] == "Security log"
+
+
+def test_the_index_page_shows_each_groups_line_and_the_waiting_inquiries(admin_client):
+    InquiryFactory()
+    page = index(admin_client).content.decode()
+    assert "Trips, upcoming and past, with their reports" in page
+    assert '<strong class="model-note">1 not handled yet</strong>' in page
+    assert page.index("International Delegations") < page.index("Security log")
+
+
+def test_editors_do_not_see_the_security_log(client):
+    call_command("setup_groups", verbosity=0)
+    editor = User.objects.create_user("editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    labels = [app["app_label"] for app in index(client).context["app_list"]]
+    assert "axes" not in labels and labels[0] == "delegations"
+
+
+def test_admin_pages_have_the_sites_icon(admin_client, settings):
+    page = index(admin_client).content.decode()
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', page)
+    assert icon and finders.find(icon[1])
