@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models, router
 from django.db.models import Max
+from django.db.models.fields.files import ImageFieldFile
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
@@ -18,11 +19,13 @@ from .models import Contact, Organisation, Section
 
 
 class ChosenFileInput(AdminFileWidget):
-    """A file input that remembers, across a page shown again with errors, the name of
-    the file chosen in it: browsers cannot keep a chosen file, so the page says plainly
-    that it must be chosen again (see lost_files)."""
+    """A file input that shows the picture it holds, and remembers, across a page shown
+    again with errors, the name of the file chosen in it: browsers cannot keep a chosen
+    file, so the page says plainly that it must be chosen again (see lost_files)."""
 
     chosen = ""
+    # One field, so a <label>, not a <fieldset> whose inputs axe finds unlabelled.
+    use_fieldset = False
 
     def value_from_datadict(self, data, files, name):
         upload = files.get(name)
@@ -32,6 +35,9 @@ class ChosenFileInput(AdminFileWidget):
     def render(self, name, value, attrs=None, renderer=None):
         chosen = self.chosen
         html = super().render(name, value, attrs, renderer)
+        preview = picture_url(value)
+        if preview:
+            html = format_html('<img class="file-preview" src="{}" alt="">{}', preview, html)
         if not chosen:
             return html
         return format_html(
@@ -46,6 +52,16 @@ class ChosenFileInput(AdminFileWidget):
 
 
 CHOSEN = "-was-chosen"
+
+
+def picture_url(value):
+    """The URL of a stored picture's small copy (see renditions.py), or of the picture."""
+    if not isinstance(value, ImageFieldFile) or not value:
+        return ""
+    instance = value.instance
+    rendition = getattr(instance, "renditions", {}).get(value.field.name)
+    small = rendition and getattr(instance, rendition[0])
+    return (small or value).url
 
 
 def lost_files(form):
@@ -185,10 +201,6 @@ class PartInline:
     }
 
 
-class TabularPart(PartInline, admin.TabularInline):
-    pass
-
-
 class StackedPart(PartInline, admin.StackedInline):
     pass
 
@@ -204,6 +216,9 @@ class ContentAdmin(HistoryAdmin):
         models.ImageField: {"widget": ChosenFileInput},
     }
     change_form_template = "admin/content/change_form.html"
+
+    class Media:
+        js = ["js/admin-unsaved.js", "js/admin-labels.js"]
     delete_confirmation_template = "admin/content/delete_confirmation.html"
     delete_selected_confirmation_template = "admin/content/delete_selected_confirmation.html"
 
@@ -234,7 +249,33 @@ class ContentAdmin(HistoryAdmin):
         # Django also asks for permission to delete what protects the objects, which is
         # not deleted at all: only what would really go counts.
         perms_needed -= {user._meta.verbose_name for user in users}
+        deleted, counts = self.name_links(objs, deleted, counts)
         return deleted, counts, perms_needed, [self.link_to(user, request) for user in users]
+
+    def name_links(self, objs, deleted, counts):
+        """Name a many-to-many link ("Delegation_contacts object (2)" to Django) by what it
+        links to, and say that the linked record itself stays."""
+        readable, plurals = {}, {}
+        for field in self.model._meta.local_many_to_many:
+            through, target = field.remote_field.through, field.related_model._meta
+            plurals[through._meta.verbose_name_plural] = f"links to {target.verbose_name_plural}"
+            rows = through.objects.filter(**{f"{field.m2m_field_name()}__in": objs}).select_related(
+                field.m2m_reverse_field_name()
+            )
+            for row in rows:
+                linked = getattr(row, field.m2m_reverse_field_name())
+                readable[f"{capfirst(through._meta.verbose_name)}: {row}"] = (
+                    f"Link to {target.verbose_name} “{linked}” "
+                    f"(the {target.verbose_name} itself is kept)"
+                )
+
+        def rename(items):
+            return [
+                rename(item) if isinstance(item, list) else readable.get(item, item)
+                for item in items
+            ]
+
+        return rename(deleted), {plurals.get(name, name): count for name, count in counts.items()}
 
     def users_of(self, objs):
         """What keeps `objs` from being deleted: records that point to them with a

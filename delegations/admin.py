@@ -8,10 +8,11 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.admin import ContentAdmin, StackedPart, TabularPart
+from core.admin import ContentAdmin, StackedPart, picture_url
 
 from . import inquiries
 from .models import (
+    LANGUAGE_CHOICES,
     Country,
     Delegation,
     DelegationPartner,
@@ -39,7 +40,30 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DestinationInline(TabularPart):
+class ReportLanguages:
+    """The languages reports are written in first, the rest below, in both language fields."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name in ("language", "alternate_language"):
+            used = set(Report.objects.values_list("language", flat=True)) | set(
+                Report.objects.exclude(alternate_language="").values_list(
+                    "alternate_language", flat=True
+                )
+            )
+            used.add("en")
+            names = dict(LANGUAGE_CHOICES)
+            kwargs["choices"] = [
+                *([("", "———")] if db_field.blank else []),
+                (
+                    "Languages of our reports",
+                    [(code, names.get(code, code)) for code in sorted(used)],
+                ),
+                ("All languages", LANGUAGE_CHOICES),
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class DestinationInline(StackedPart):
     model = Destination
     autocomplete_fields = ["country"]
     fields = ["place", "country", "order"]
@@ -51,7 +75,7 @@ class DestinationInline(TabularPart):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
-class PartnerInline(TabularPart):
+class PartnerInline(StackedPart):
     model = DelegationPartner
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "order"]
@@ -64,7 +88,7 @@ class PhotoInline(StackedPart):
     extra = 0
 
 
-class ReportInline(StackedPart):
+class ReportInline(ReportLanguages, StackedPart):
     model = Report
     fields = [
         ("title", "subtitle"),
@@ -143,7 +167,7 @@ class DelegationAdmin(ContentAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(ContentAdmin):
+class ReportAdmin(ReportLanguages, ContentAdmin):
     list_display = ["full_title", "delegation", "published_on", "availability", "is_published"]
     list_filter = ["is_published", "language", "not_online"]
     list_select_related = ["delegation"]
@@ -170,15 +194,18 @@ class ReportAdmin(ContentAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(ContentAdmin):
-    list_display = ["caption", "delegation", "has_image", "credit", "order"]
+    list_display = ["caption", "picture", "delegation", "credit", "order"]
     list_select_related = ["delegation"]
     list_filter = ["delegation"]
     search_fields = ["caption", "alt_text", "credit", "delegation__title"]
     autocomplete_fields = ["delegation"]
 
-    @admin.display(description="picture uploaded", boolean=True)
-    def has_image(self, obj):
-        return bool(obj.image)
+    @admin.display(description="picture")
+    def picture(self, obj):
+        url = picture_url(obj.image)
+        if not url:
+            return "Not uploaded yet"
+        return format_html('<img class="list-preview" src="{}" alt="{}">', url, obj.alt_text)
 
 
 @admin.register(Dispatch)

@@ -1,18 +1,18 @@
 from django.contrib import admin
 
-from core.admin import ContentAdmin, TabularPart
+from core.admin import ContentAdmin, StackedPart
 
 from .models import Resource, Symposium, SymposiumPartner
 
 
-class PartnerInline(TabularPart):
+class PartnerInline(StackedPart):
     model = SymposiumPartner
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "order"]
     extra = 0
 
 
-class ResourceInline(TabularPart):
+class ResourceInline(StackedPart):
     model = Resource
     fields = ["kind", "title", "file", "url", "order"]
     extra = 0

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
+from tests.helpers import AXE_JS
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -129,3 +131,30 @@ def collected_static(tmp_path_factory):
         check=True,
     )
     return root
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE_JS.exists():
+        missing = pytest.fail if os.environ.get("REQUIRE_BROWSER") else pytest.skip
+        missing(f"No axe-core: {AXE_JS} is missing (run: npm ci --prefix .ci).")
+    return AXE_JS
+
+
+@pytest.fixture
+def scheme_page(browser):
+    """A tab in a given colour scheme, free of the site's CSP so that axe can be injected.
+
+    Only these tests lift the policy; tests/test_browser_admin_csp.py checks the real one.
+    """
+    contexts = []
+
+    def open_page(scheme="light", **options):
+        context = browser.new_context(bypass_csp=True, color_scheme=scheme, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -5,6 +5,7 @@ tests/servers.py starts a real server.)"""
 import datetime
 import importlib
 import io
+import os
 import zoneinfo
 from pathlib import Path
 
@@ -22,6 +23,15 @@ from factory.django import DjangoModelFactory
 from PIL import Image
 
 from core.dates import DatePrecision
+
+# axe-core, which `.ci/run` installs into .ci/node_modules (AXE_CORE_JS may point at another
+# copy), and what it checks: WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best
+# practices (landmarks, heading order, one main...), worth keeping though not failures.
+AXE_JS = Path(
+    os.environ.get("AXE_CORE_JS")
+    or Path(__file__).resolve().parents[1] / ".ci/node_modules/axe-core/axe.min.js"
+).resolve()
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 # The apps whose rows database_snapshot() compares.
 CONTENT_APPS = ("core", "delegations", "symposium")
@@ -191,3 +201,19 @@ def form_data(response):
                 data[form.add_prefix(name)] = value
     data["_save"] = "Save"
     return data
+
+
+def axe_violations(page, axe_source):
+    """What axe-core finds wrong in the page (see the axe_source fixture), one line each."""
+    page.add_script_tag(path=str(axe_source))
+    results = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}\n    "
+        + "\n    ".join(
+            f"{node['target']}: {node['failureSummary'].splitlines()[-1].strip()}"
+            for node in violation["nodes"][:5]
+        )
+        for violation in results["violations"]
+    ]

@@ -12,7 +12,6 @@ axe-core is an npm package that `.ci/run` installs into .ci/node_modules (`npm c
 
 import datetime
 import io
-import os
 import re
 from pathlib import Path
 
@@ -42,16 +41,11 @@ from symposium.tests.factories import (
     SymposiumFactory,
     SymposiumPartnerFactory,
 )
+from tests.helpers import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parent.parent
-AXE_JS = Path(
-    os.environ.get("AXE_CORE_JS") or ROOT / ".ci/node_modules/axe-core/axe.min.js"
-).resolve()
-# WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices (landmarks,
-# heading order, one main...): the ones that are not WCAG failures are still worth keeping.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 SCHEMES = ["light", "dark"]
 HTML = "text/html; charset=utf-8"
 WIDTHS = [320, 375, 768, 1024, 1440, 1920]
@@ -71,33 +65,6 @@ def pdf(name="report.pdf"):
     buffer = io.BytesIO()
     Image.new("RGB", (60, 80), "white").save(buffer, "PDF")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
-
-
-@pytest.fixture(scope="module")
-def axe_source():
-    if not AXE_JS.exists():
-        missing = pytest.fail if os.environ.get("REQUIRE_BROWSER") else pytest.skip
-        missing(f"No axe-core: {AXE_JS} is missing (run: npm ci --prefix .ci).")
-    return AXE_JS
-
-
-@pytest.fixture
-def scheme_page(browser):
-    """A tab in a given colour scheme, free of the site's CSP so that axe can be injected.
-
-    Only these tests lift the policy; tests/test_browser_admin_csp.py checks the real one.
-    """
-    contexts = []
-
-    def open_page(scheme="light", **options):
-        context = browser.new_context(bypass_csp=True, color_scheme=scheme, **options)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
@@ -242,21 +209,6 @@ def fill_inquiry(page):
     page.get_by_label("Your email address").fill("ada@example.org")
     page.get_by_label("Your question or message").fill("Is there still room on this trip?")
     page.get_by_label("I agree that CoSN may store").check()
-
-
-def axe_violations(page, axe_source):
-    page.add_script_tag(path=str(axe_source))
-    results = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']}\n    "
-        + "\n    ".join(
-            f"{node['target']}: {node['failureSummary'].splitlines()[-1].strip()}"
-            for node in violation["nodes"][:5]
-        )
-        for violation in results["violations"]
-    ]
 
 
 PAGE_NAMES = [

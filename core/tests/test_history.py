@@ -246,3 +246,21 @@ def test_records_loaded_before_history_began_get_a_first_version_an_edit_can_go_
     public = client.get(singapore.get_absolute_url()).content.decode()
     assert "An editor's first change." not in public
     assert html.escape(seed_summary, quote=False) in public
+
+
+def test_compare_restore_and_recover_pages_have_the_admins_breadcrumbs(staff_client, trip):
+    change_title(staff_client, trip, "Portugal and Madeira")
+    newer, older = Version.objects.get_for_object(trip)
+    for url in (
+        admin_url(Delegation, "compare", trip.pk) + f"?older={older.pk}&newer={newer.pk}",
+        admin_url(Delegation, "revision", trip.pk, older.pk),
+        admin_url(Delegation, "recoverlist"),
+    ):
+        page = staff_client.get(url).content.decode()
+        assert '<ol class="breadcrumbs">' in page, url
+        assert '<div class="breadcrumbs">' not in page, url
+    compare = staff_client.get(
+        admin_url(Delegation, "compare", trip.pk), {"older": older.pk, "newer": newer.pk}
+    ).content.decode()
+    saved = timezone.localtime(newer.revision.date_created).strftime("%H:%M:%S")
+    assert saved in compare

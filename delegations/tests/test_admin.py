@@ -9,11 +9,13 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.dates import DatePrecision
-from delegations.models import Country, Delegation, Photo
+from core.tests.factories import ContactFactory
+from delegations.models import Country, Delegation, Inquiry, Photo, Report
 from delegations.tests import factories
 from tests.helpers import (
     admin_url,
@@ -654,3 +656,41 @@ def test_delegation_changelist_queries_do_not_grow_with_the_trips(staff_client):
     few = count()
     factories.DelegationFactory.create_batch(30, destinations=["Portugal", "Spain"])
     assert count() == few
+
+
+# --- Details an editor meets -------------------------------------------------------------
+
+
+def test_photos_show_their_picture_in_the_list_and_on_their_page(staff_client):
+    picture = ContentFile(tiny_png().read(), name="group.png")
+    photo = factories.PhotoFactory(alt_text="Delegates in Lisbon", image=picture)
+    small = photo.thumbnail.url
+    listing = staff_client.get(admin_url(Photo, "changelist")).content.decode()
+    assert f'<img class="list-preview" src="{small}" alt="Delegates in Lisbon">' in listing
+    page = staff_client.get(admin_url(Photo, "change", photo.pk)).content.decode()
+    assert f'<img class="file-preview" src="{small}" alt="">' in page
+
+
+def test_report_languages_offer_the_ones_in_use_first(staff_client):
+    factories.ReportFactory(language="pt")
+    page = staff_client.get(admin_url(Report, "add")).content.decode()
+    select = page.split('name="language"', 1)[1].split("</select>", 1)[0]
+    ours, everything = select.split('<optgroup label="All languages">')
+    assert '<optgroup label="Languages of our reports">' in ours
+    assert 'value="pt"' in ours and 'value="en"' in ours and 'value="fr"' not in ours
+    assert 'value="fr"' in everything
+
+
+def test_deleting_a_trip_names_the_links_it_removes_and_the_contacts_it_keeps(staff_client):
+    trip = factories.DelegationFactory()
+    trip.contacts.add(ContactFactory(name="Irene Spero", email="ispero@cosn.org"))
+    page = staff_client.get(admin_url(Delegation, "delete", trip.pk)).content.decode()
+    assert "Link to contact “Irene Spero (ispero@cosn.org)” (the contact itself is kept)" in page
+    assert "Links to contacts: 1" in page
+    assert "Delegation_contacts object" not in page
+
+
+def test_deleting_an_inquiry_is_said_to_be_final(staff_client):
+    inquiry = factories.InquiryFactory()
+    page = staff_client.get(admin_url(Inquiry, "delete", inquiry.pk)).content.decode()
+    assert "Deleting an inquiry is final: it cannot be recovered." in page

@@ -1,0 +1,173 @@
+"""An editor's admin, in Chromium: two tabs on one trip, a picture chosen in a save that
+fails, a page left with unsaved changes, date fields without a time-zone note; and axe
+finds nothing on the admin pages the site changes, in light and dark."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from PIL import Image
+from reversion.models import Version
+
+from core.models import Contact
+from delegations.models import Delegation, Photo
+from tests.helpers import admin_url, axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a long passphrase for the admin"
+
+
+@pytest.fixture
+def editor(live_server):
+    call_command("load_seed_content", verbosity=0)
+    return User.objects.create_superuser("editor", "editor@example.org", PASSWORD)
+
+
+def log_in(page, live_server):
+    page.goto(live_server.url + admin_url(Delegation, "changelist"))
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/delegations/delegation/")
+
+
+def open_trip(page, live_server, slug="portugal-2013"):
+    trip = Delegation.objects.get(slug=slug)
+    page.goto(live_server.url + admin_url(Delegation, "change", trip.pk))
+    return trip
+
+
+def save(page):
+    page.locator("input[name=_continue]").first.click()
+    page.wait_for_load_state()
+
+
+def picture_file(tmp_path):
+    path = tmp_path / "group.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_two_tabs_on_one_trip_never_lose_either_save(page, live_server, editor, page_problems):
+    log_in(page, live_server)
+    tab_b = page.context.new_page()
+    trip = open_trip(page, live_server)
+    open_trip(tab_b, live_server)
+
+    page.locator("#id_summary").fill("Saved first, in tab A.")
+    save(page)
+    tab_b.locator("#id_summary").fill("Typed in tab B.")
+    save(tab_b)
+
+    assert "saved this delegation at" in tab_b.locator(".errorlist").first.inner_text()
+    assert tab_b.locator("#id_summary").input_value() == "Typed in tab B."
+    assert Delegation.objects.get(pk=trip.pk).summary == "Saved first, in tab A."
+
+    save(tab_b)  # having read the warning
+    assert Delegation.objects.get(pk=trip.pk).summary == "Typed in tab B."
+    assert (
+        Version.objects.get_for_object(trip)
+        .filter(serialized_data__contains="Saved first, in tab A.")
+        .exists()
+    )
+    assert page_problems == []
+
+
+def test_a_photo_chosen_in_a_save_that_fails_must_be_chosen_again(
+    page, live_server, editor, tmp_path, page_problems
+):
+    log_in(page, live_server)
+    trip = open_trip(page, live_server)
+    page.locator("#id_end_date").fill("2013-09-01")  # before the start: the save fails
+    page.get_by_text("Add another Photo").click()
+    new_photo = page.locator("#photos-1")
+    new_photo.locator("input[type=file]").set_input_files(picture_file(tmp_path))
+    new_photo.get_by_label("Caption:").fill("Delegates in Lisbon")
+    new_photo.get_by_label("Alt text:").fill("Twelve delegates outside a school")
+    save(page)
+
+    note = page.locator("#photos-1 .chosen-file")
+    assert "You chose “group.png”" in note.inner_text()
+    assert not Photo.objects.filter(caption="Delegates in Lisbon").exists()
+
+    page.locator("#id_end_date").fill("2013-10-31")
+    save(page)
+    assert "Choose “group.png” again" in page.locator("#photos-1").inner_text()
+    assert not Photo.objects.filter(caption="Delegates in Lisbon").exists()
+
+    page.locator("#photos-1 input[type=file]").set_input_files(picture_file(tmp_path))
+    save(page)
+    photo = Photo.objects.get(caption="Delegates in Lisbon")
+    assert photo.image and photo.delegation == trip
+    assert page_problems == []
+
+
+def test_leaving_a_page_with_unsaved_changes_asks_first(page, live_server, editor):
+    log_in(page, live_server)
+    open_trip(page, live_server)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+
+    page.locator("#id_summary").press_sequentially("A change not saved yet.")
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+
+    assert dialogs == ["beforeunload"]
+
+
+def test_a_page_without_changes_is_left_without_a_question(page, live_server, editor):
+    log_in(page, live_server)
+    open_trip(page, live_server)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="History").first.click()
+    page.wait_for_url("**/history/")
+    assert dialogs == []
+
+
+def test_dates_without_a_time_have_no_time_zone_note(browser, live_server, editor):
+    # A browser in another time zone than the site's, where Django's admin adds its note.
+    context = browser.new_context(timezone_id="Europe/Paris")
+    page = context.new_page()
+    log_in(page, live_server)
+    open_trip(page, live_server)
+    notes = page.locator(".field-start_date .timezonewarning")
+    assert notes.count() >= 1  # Django's admin added it...
+    assert not any(note.is_visible() for note in notes.all())  # ...and it is not shown
+    context.close()
+
+
+def admin_pages(live_server):
+    """The admin pages the site changes, as {name: path}."""
+    trip = Delegation.objects.get(slug="portugal-2013")
+    irene = Contact.objects.get(email="ispero@cosn.org")
+    version = Version.objects.get_for_object(trip).first()
+    return {
+        "index": admin_url(Delegation, "changelist").rsplit("delegations/", 1)[0],
+        "change form": admin_url(Delegation, "change", trip.pk),
+        "history": admin_url(Delegation, "history", trip.pk),
+        "compare": admin_url(Delegation, "compare", trip.pk)
+        + f"?older={version.pk}&newer={version.pk}",
+        "restore a version": admin_url(Delegation, "revision", trip.pk, version.pk),
+        "delete refused": admin_url(Contact, "delete", irene.pk),
+        "delete": admin_url(Delegation, "delete", trip.pk),
+    }
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_admin_pages_the_site_changes_have_no_axe_violations(
+    scheme_page, live_server, editor, axe_source, scheme
+):
+    page = scheme_page(scheme)
+    log_in(page, live_server)
+    found = {}
+    for name, path in admin_pages(live_server).items():
+        page.goto(live_server.url + path)
+        violations = axe_violations(page, axe_source)
+        if violations:
+            found[name] = violations
+    assert found == {}, "\n".join(f"{name}: {v}" for name, vs in found.items() for v in vs)
