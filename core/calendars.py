@@ -1,9 +1,10 @@
 """iCalendar (RFC 5545) building blocks for the "Add to calendar" files of trips and
 symposium editions and for the calendar that visitors subscribe to.
 
-Every event is an all-day event: trips and symposia are stored as whole days, widened to
-the whole month or year when only those are known (see dates.DateSpan), so DTSTART is the
-first day and DTEND the day after the last, as RFC 5545 makes DTEND exclusive.
+Every event is an all-day event of exactly known days (dates.DateSpan.exact_days): a trip
+known only by its month or year is not an event anyone can put in a calendar, and a
+month-long or year-long one would be invented. DTSTART is the first day and DTEND the day
+after the last, as RFC 5545 makes DTEND exclusive.
 
 The views that serve them are public and wrapped in cache_public_page, which gives them
 an ETag, Last-Modified and 304 answers like every other public page.
@@ -12,11 +13,8 @@ an ETag, Last-Modified and 304 answers like every other public page.
 import datetime
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.text import Truncator
 from icalendar import Calendar, Event
-
-from .dates import DatePrecision
 
 PRODID = "-//CoSN//Global Leadership//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -39,17 +37,7 @@ def utc(moment):
     return moment.astimezone(datetime.UTC).replace(microsecond=0)
 
 
-def dates_note(span, today):
-    """Say when dates are only known by month or year; the event still spans all of it."""
-    if span.date_precision not in (DatePrecision.MONTH, DatePrecision.YEAR):
-        return ""
-    if span.end_date >= today:
-        return f"Dates: {span.dates_display} (exact days to be announced)"
-    return f"Dates: {span.dates_display} (exact days not recorded)"
-
-
 def build_event(request, *, uid, summary, span, updated_at, url, location, text, category):
-    today = timezone.localdate()
     page = request.build_absolute_uri(url)
     event = Event()
     event.add("uid", f"{uid}@{request.get_host()}")
@@ -64,11 +52,7 @@ def build_event(request, *, uid, summary, span, updated_at, url, location, text,
     event.add("summary", summary)
     if location:
         event.add("location", location)
-    description = [
-        Truncator(text).words(DESCRIPTION_WORDS),
-        dates_note(span, today),
-        f"More: {page}",
-    ]
+    description = [Truncator(text).words(DESCRIPTION_WORDS), f"More: {page}"]
     event.add("description", "\n\n".join(part for part in description if part))
     event.add("url", page)
     event.add("categories", [category])

@@ -86,6 +86,12 @@ def date_span_constraints(prefix):
     ]
 
 
+class DateSpanQuerySet(models.QuerySet):
+    def exact_days(self):
+        """Those whose days are known (see DateSpan.exact_days)."""
+        return self.filter(date_precision=DatePrecision.DAY, start_date__isnull=False)
+
+
 class DateSpan(models.Model):
     """Dates stated as precisely as they are known (shared by trips and symposia)."""
 
@@ -134,6 +140,12 @@ class DateSpan(models.Model):
     @property
     def dates_known(self):
         return self.start_date is not None
+
+    @property
+    def exact_days(self):
+        """Whether the days are known: only then is there an event to add to a calendar
+        (a month or a year would be a span nobody announced)."""
+        return self.dates_known and self.date_precision == DatePrecision.DAY
 
     @property
     def datetime_attr(self):

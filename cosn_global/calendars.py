@@ -17,10 +17,10 @@ REFRESH_INTERVAL = datetime.timedelta(hours=12)
 
 
 def upcoming_calendar(request):
-    """Upcoming trips and symposium editions whose dates are known."""
+    """Upcoming trips and symposium editions whose days are known."""
     today = timezone.localdate()
-    delegations = with_destinations(Delegation.objects.published().upcoming(today))
-    symposia = Symposium.objects.published().upcoming(today).filter(start_date__isnull=False)
+    delegations = with_destinations(Delegation.objects.published().upcoming(today).exact_days())
+    symposia = Symposium.objects.published().upcoming(today).exact_days()
     calendar = new_calendar()
     calendar.add("x-wr-calname", CALENDAR_NAME)
     calendar.add("name", CALENDAR_NAME)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.db.models import DateTimeField
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Least
 from django.urls import reverse_lazy
 from django.utils import feedgenerator
 from django.utils.html import escape
@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 
 from core.dates import start_of_day
 from core.richtext import plain_text
-from delegations.models import Delegation, Dispatch, Report
+from delegations.models import Delegation, Dispatch, Report, listing_relations
 
 LATEST_LIMIT = 30
 SUMMARY_WORDS = 60
@@ -41,15 +41,20 @@ def summary_html(text):
 
 
 def delegation_entry(delegation):
-    title = f"International Delegation: {delegation.title}"
+    title = delegation.event_name
     if delegation.dates_known:
         title += f" ({delegation.dates_display})"
+    # News when it was announced; a trip entered afterwards, as history, is dated by the
+    # trip itself, not by the day it was entered.
+    when = delegation.created_at
+    if delegation.dates_known:
+        when = min(when, start_of_day(delegation.start_date))
     return Entry(
         title=title,
         link=delegation.get_absolute_url(),
-        updated=delegation.updated_at,
-        published=delegation.created_at,
-        summary=summary_html(delegation.summary or plain_text(delegation.body)),
+        updated=when,
+        published=when,
+        summary=summary_html(delegation.description),
         category="International Delegation",
     )
 
@@ -95,7 +100,13 @@ class LatestFeed(Feed):
     language = "en"
 
     def items(self):
-        delegations = Delegation.objects.published().order_by("-updated_at")[:LATEST_LIMIT]
+        news_on = Least("created_at", Coalesce(Cast("start_date", DateTimeField()), "created_at"))
+        delegations = (
+            Delegation.objects.published()
+            .annotate(news_on=news_on)
+            .order_by("-news_on", "-pk")
+            .prefetch_related(*listing_relations())[:LATEST_LIMIT]
+        )
         # A report counts from its publication date, or from its last edit without one.
         reports = (
             Report.objects.published()

@@ -31,7 +31,9 @@ class LandingView(TemplateView):
         published = Delegation.objects.published()
         # The next trip in full, a few more as cards, and a link if there are others.
         upcoming = list(
-            published.upcoming(today).for_cards("registration")[: LANDING_UPCOMING_LIMIT + 2]
+            published.upcoming(today).for_cards("registration", "promotion")[
+                : LANDING_UPCOMING_LIMIT + 2
+            ]
         )
         shown = upcoming[: LANDING_UPCOMING_LIMIT + 1]
         past = list(published.past(today).for_cards()[:LANDING_PAST_LIMIT])

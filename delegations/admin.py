@@ -142,7 +142,10 @@ class DelegationAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "is_published"]}),
         ("Dates", {"fields": ["date_precision", ("start_date", "end_date")]}),
-        ("Description", {"fields": ["summary", "body", ("hero_image", "hero_alt"), "topics"]}),
+        (
+            "Description",
+            {"fields": ["summary", "promotion", "body", ("hero_image", "hero_alt"), "topics"]},
+        ),
         (
             "Contact and registration",
             {"fields": ["contacts", "registration", ("agenda_file", "agenda_url")]},

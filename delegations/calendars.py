@@ -13,7 +13,7 @@ def delegation_event(request, delegation):
     return build_event(
         request,
         uid=f"delegation-{delegation.pk}",
-        summary=f"CoSN International Delegation: {delegation.title}",
+        summary=delegation.event_name,
         span=delegation,
         updated_at=delegation.updated_at,
         url=delegation.get_absolute_url(),
@@ -30,10 +30,9 @@ def with_destinations(queryset):
 
 
 def delegation_calendar(request, slug):
-    """One trip, to add to a calendar; none (404) for a trip whose dates are not known."""
+    """One trip, to add to a calendar; none (404) for a trip whose days are not known."""
     delegation = get_object_or_404(
-        with_destinations(Delegation.objects.published().filter(start_date__isnull=False)),
-        slug=slug,
+        with_destinations(Delegation.objects.published().exact_days()), slug=slug
     )
     calendar = new_calendar()
     calendar.add_component(delegation_event(request, delegation))

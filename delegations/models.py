@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from core.dates import DateSpan, date_span_constraints
+from core.dates import DateSpan, DateSpanQuerySet, date_span_constraints
 from core.models import Contact, Partner
 from core.renditions import Renditions
-from core.richtext import RichTextField
+from core.richtext import RichTextField, plain_text
 from core.structured_data import PreviewImage
 from core.validators import (
     PictureField,
@@ -59,7 +59,7 @@ class Topic(models.Model):
         return self.name
 
 
-class DelegationQuerySet(models.QuerySet):
+class DelegationQuerySet(DateSpanQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -126,6 +126,16 @@ class Delegation(Renditions, DateSpan):
         max_length=600,
         blank=True,
         help_text="One or two plain sentences for lists, search engines and link previews.",
+    )
+    promotion = models.TextField(
+        "while upcoming",
+        max_length=600,
+        blank=True,
+        help_text=(
+            "Why to join, shown only while the trip is upcoming (never in lists, search "
+            "results or link previews), e.g. “Our delegates will receive an outstanding "
+            "professional development experience.”"
+        ),
     )
     body = RichTextField(blank=True, help_text="The full description of the trip.")
     hero_image = PictureField(
@@ -205,6 +215,23 @@ class Delegation(Renditions, DateSpan):
     def is_public(self):
         return self.is_published
 
+    @property
+    def event_name(self):
+        """The trip as an event, in calendars, JSON-LD and feeds."""
+        return f"CoSN International Delegation: {self.title}"
+
+    @property
+    def description(self):
+        """The summary, or failing that the body as text, or a sentence made of what is
+        known of the trip: never nothing."""
+        if self.summary or self.body:
+            return self.summary or plain_text(self.body)
+        where = f" to {self.places_display}" if self.places_display else ""
+        when = f", {self.dates_display}" if self.dates_known else ""
+        reports = self.published_reports
+        report = f" Its report: “{reports[0].full_title}”." if reports else ""
+        return f"CoSN’s International Delegation{where}{when}.{report}"
+
     def is_upcoming(self, today=None):
         today = today or timezone.localdate()
         return self.end_date is not None and self.end_date >= today
@@ -245,6 +272,15 @@ class Delegation(Renditions, DateSpan):
     @cached_property
     def published_reports(self):
         return list(self.reports.published())
+
+    @cached_property
+    def pictured_photos(self):
+        return [photo for photo in self.photos.all() if photo.image]
+
+    @cached_property
+    def unpictured_photos(self):
+        """Photos recorded by their caption, whose picture is not online."""
+        return [photo for photo in self.photos.all() if not photo.image]
 
     @cached_property
     def destinations_display(self):

@@ -5,13 +5,15 @@ from core.structured_data import COSN, SCHEMA, absolute, schema_dates
 
 
 def place(destination):
+    """A destination as a Place: a city or region with its country where they are known."""
     result = {"@type": "Place", "name": str(destination)}
+    address = {}
+    if destination.place and destination.country_id:
+        address["addressLocality"] = destination.place
     if destination.country_id:
-        country = destination.country
-        result["address"] = {
-            "@type": "PostalAddress",
-            "addressCountry": country.code or country.name,
-        }
+        address["addressCountry"] = destination.country.code or destination.country.name
+    if address:
+        result["address"] = {"@type": "PostalAddress", **address}
     return result
 
 
@@ -19,7 +21,7 @@ def delegation_event(delegation, request):
     event = {
         "@context": SCHEMA,
         "@type": "Event",
-        "name": delegation.title,
+        "name": delegation.event_name,
         "url": absolute(request, delegation.get_absolute_url()),
         **schema_dates(delegation),
         "eventStatus": f"{SCHEMA}/EventScheduled",
@@ -46,7 +48,7 @@ def delegation_report(report, request):
         "publisher": COSN,
         "about": {
             "@type": "Event",
-            "name": delegation.title,
+            "name": delegation.event_name,
             "url": absolute(request, delegation.get_absolute_url()),
         },
     }

@@ -25,10 +25,8 @@ def symposium_event(request, symposium):
 
 
 def symposium_calendar(request, year):
-    """One symposium edition; none (404) while its dates are not known."""
-    symposium = get_object_or_404(
-        Symposium.objects.published().filter(start_date__isnull=False), year=year
-    )
+    """One symposium edition; none (404) while its days are not known."""
+    symposium = get_object_or_404(Symposium.objects.published().exact_days(), year=year)
     calendar = new_calendar()
     calendar.add_component(symposium_event(request, symposium))
     return calendar_response(calendar, f"cosn-symposium-{symposium.year}.ics")

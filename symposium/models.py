@@ -5,7 +5,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from core.dates import DatePrecision, DateSpan, date_span_constraints
+from core.dates import DatePrecision, DateSpan, DateSpanQuerySet, date_span_constraints
 from core.models import Partner
 from core.richtext import RichTextField
 from core.validators import sanitised_upload_to, validate_resource
@@ -17,7 +17,7 @@ def upcoming_editions(today=None):
     return Q(end_date__gte=today) | Q(end_date__isnull=True, year__gte=today.year)
 
 
-class SymposiumQuerySet(models.QuerySet):
+class SymposiumQuerySet(DateSpanQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -114,6 +114,11 @@ class Symposium(DateSpan):
     @property
     def is_public(self):
         return self.is_published
+
+    def is_upcoming(self, today=None):
+        """As upcoming_editions() says, for this edition."""
+        today = today or timezone.localdate()
+        return self.end_date >= today if self.end_date else self.year >= today.year
 
     @property
     def when(self):

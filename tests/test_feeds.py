@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from core.dates import DatePrecision
 from core.tests.factories import ContactFactory
 from delegations.feeds import PODCAST_COVER
 from delegations.models import Dispatch
@@ -52,7 +53,9 @@ def podcast(client, trip):
 class TestLatestFeed:
     def test_lists_trips_reports_and_dispatches_newest_first(self, client):
         with at(datetime.datetime(2027, 3, 5, 12, tzinfo=UTC)):
-            trip = DelegationFactory(title="Finland", slug="finland-2027", destinations=[])
+            trip = DelegationFactory(
+                title="Finland", slug="finland-2027", destinations=[], start_date=D(2027, 9, 6)
+            )
         with at(datetime.datetime(2027, 3, 1, 12, tzinfo=UTC)):
             ReportFactory(delegation=trip, title="Draft notes", published_on=None)
         ReportFactory(delegation=trip, title="Learning in Finland", published_on=D(2027, 3, 10))
@@ -64,7 +67,7 @@ class TestLatestFeed:
         assert [entry.title for entry in feed.entries] == [
             "Report: Learning in Finland",
             "Blog post: Day one",
-            "International Delegation: Finland (October 7-12, 2013)",
+            "CoSN International Delegation: Finland (September 6-11, 2027)",
             "Report: Draft notes",
         ]
         assert feed.entries[1].link == f"http://testserver{post.get_absolute_url()}"
@@ -79,7 +82,7 @@ class TestLatestFeed:
         DispatchFactory(delegation=trip, body="<p>What we <b>saw</b> today.</p>")
         summaries = {entry.title.split(":")[0]: entry.summary for entry in latest(client).entries}
         assert summaries == {
-            "International Delegation": "Schools and ministries.",
+            "CoSN International Delegation": "Schools and ministries.",
             "Report": "Key takeaways &amp; more.",  # feedparser gives HTML
             "Blog post": "What we saw today.",
         }
@@ -104,15 +107,33 @@ class TestLatestFeed:
             )
         entries = latest(client).entries
         assert len(entries) == 30
-        assert entries[0].title == "International Delegation: Finland (October 7-12, 2013)"
+        assert entries[0].title == "CoSN International Delegation: Finland (October 7-12, 2013)"
 
     def test_query_count_does_not_grow_with_the_items(self, client, django_assert_max_num_queries):
         for _ in range(5):
             trip = DelegationFactory(destinations=["Finland", "Estonia"])
             ReportFactory(delegation=trip)
             DispatchFactory(delegation=trip)
-        with django_assert_max_num_queries(4):  # content version, trips, reports, dispatches
+        # Content version, trips with their places and reports, reports, dispatches.
+        with django_assert_max_num_queries(6):
             assert len(latest(client).entries) == 15
+
+    def test_a_trip_entered_as_history_is_dated_by_the_trip_and_described(self, client):
+        with at(datetime.datetime(2026, 11, 29, 12, tzinfo=UTC)):
+            trip = DelegationFactory(
+                title="Australia",
+                summary="",
+                body="",
+                date_precision=DatePrecision.YEAR,
+                start_date=D(2004, 1, 1),
+                destinations=["Australia"],
+            )
+            ReportFactory(delegation=trip, title="Learning Down Under", subtitle="")
+        entry = next(e for e in latest(client).entries if "Australia" in e.title)
+        assert entry.updated_parsed[:3] == (2004, 1, 1)
+        assert entry.summary == (
+            "CoSN’s International Delegation to Australia, 2004. Its report: “Learning Down Under”."
+        )
 
     def test_answers_304_when_unchanged(self, client):
         DelegationFactory()

@@ -92,7 +92,9 @@ def test_a_visitor_reads_a_past_delegation_its_report_the_symposia_searches_and_
     assert "1 result" in page.get_by_role("heading", level=2).first.inner_text()
 
     # An upcoming delegation, from the landing page, and a question about it.
-    page.get_by_role("link", name="Overview").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Global Leadership"
+    ).click()
     page.get_by_role("link", name=re.compile("^Agenda, contact and registration")).click()
     page.wait_for_url(live_server.url + upcoming.get_absolute_url())
     page.get_by_label("Your name").fill("Ada Visitor")

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from core.models import Section
+from core.tests.factories import ContactFactory
 from delegations.tests.factories import (
     DelegationFactory,
 )
@@ -31,12 +32,18 @@ class TestLanding:
         assert 'href="/symposium/2014/"' in page
         assert 'href="/symposium/"' in page
 
-    def test_with_no_upcoming_trip_says_whom_to_contact(self, client):
+    def test_with_no_upcoming_trip_says_whom_to_contact_once_editors_name_someone(self, client):
         with on(TODAY):
             page = text(client.get("/"))
         assert "No delegation is open for registration right now." in page
-        assert 'href="mailto:ispero@cosn.org"' in page
         assert "Join Us:" not in page
+        # The seed names no one for the section as a whole.
+        assert "ispero@cosn.org" not in page
+        section = Section.objects.get(key="delegations")
+        section.contact = ContactFactory(name="Ana Desk", email="desk@cosn.example")
+        section.save()
+        with on(TODAY):
+            assert 'href="mailto:desk@cosn.example"' in text(client.get("/"))
 
     def test_lists_past_trips_with_their_reports(self, client):
         with on(TODAY):
@@ -55,10 +62,26 @@ class TestLanding:
         ) in page
         assert "Please contact Irene Spero" in page
         assert "No delegation is open for registration" not in page
+        # Said once: the label above the trip does not say it again.
+        assert page.lower().count("join us") == 1
+        assert "Next delegation" in page
+        assert "Our delegates will receive an outstanding professional development" in page
 
-    def test_a_trip_under_way_is_announced_as_such(self, client):
+    def test_a_trip_under_way_is_announced_as_such_not_as_one_to_join(self, client):
         with on(D(2015, 1, 12)):
-            assert "Under way now" in text(client.get("/"))
+            page = text(client.get("/"))
+        assert "Under way now" in page
+        assert "CoSN's International Delegation to Singapore is under way" in page
+        assert "Join Us" not in page
+
+    def test_past_delegations_are_named_as_the_archive_names_them(self, client):
+        with on(TODAY):
+            landing = text(client.get("/"))
+            archive = text(client.get("/delegations/"))
+        assert ">Past Delegations</h3>" in landing and ">Past Delegations</h2>" in archive
+        # The main navigation names the page by its heading.
+        nav = landing.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+        assert ">Global Leadership</a>" in nav and "Overview" not in nav
 
 
 @pytest.mark.django_db

@@ -37,7 +37,7 @@ MOVED = {
 }
 HISTORY = {"reversion.revision", "reversion.version"}
 # Columns that migrations after BEFORE added: not there to compare.
-ADDED = {"delegations.dispatch": {"updated_at"}}
+ADDED = {"delegations.dispatch": {"updated_at"}, "delegations.delegation": {"promotion"}}
 APPS = (
     "core",
     "pagecache",
@@ -79,6 +79,7 @@ def fill(old):
             data["contact"] = contact(data["contact"])
         Section.objects.create(**data)
     for data in map(dict, DELEGATIONS):
+        data.pop("promotion", None)  # a later field (see test_the_promotion_...)
         places = data.pop("destinations")
         trip_contacts = data.pop("contacts", [])
         reports, photos = data.pop("reports", []), data.pop("photos", [])
@@ -311,3 +312,23 @@ def storage_names(folder=""):
     yield from (f"{folder}/{name}".lstrip("/") for name in names)
     for sub in folders:
         yield from storage_names(f"{folder}/{sub}".lstrip("/"))
+
+
+def test_the_promotional_sentence_loaded_into_a_summary_moves_out_of_it():
+    before = [("delegations", "0008_pictures_checked_before_django")]
+    migrate(*before[0])
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        Delegation = old.get_model("delegations", "Delegation")
+        Delegation.objects.create(
+            title="Singapore",
+            slug="singapore-2015",
+            date_precision="unknown",
+            summary="Singapore presents a unique opportunity. Our delegates will receive an "
+            "outstanding professional development experience.",
+        )
+    finally:
+        migrate()
+    trip = current_apps.get_model("delegations", "Delegation").objects.get()
+    assert trip.summary == "Singapore presents a unique opportunity."
+    assert trip.promotion.startswith("Our delegates will receive")

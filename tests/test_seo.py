@@ -300,7 +300,7 @@ class TestStructuredData:
         assert event == {
             "@context": "https://schema.org",
             "@type": "Event",
-            "name": "Singapore",
+            "name": "CoSN International Delegation: Singapore",
             "url": f"{SITE}/delegations/singapore-2015/",
             "startDate": "2015-01-09",
             "endDate": "2015-01-17",
@@ -316,6 +316,8 @@ class TestStructuredData:
             "organizer": COSN,
             "description": Delegation.objects.get(slug="singapore-2015").summary,
         }
+        # Promotional wording is for an upcoming trip's page, not for search engines.
+        assert "outstanding professional development" not in event["description"]
 
     def test_a_trip_known_by_its_month_or_year_is_dated_no_more_precisely(self, client):
         portugal = page(client, "/delegations/portugal-2013/").ld("Event")
@@ -327,12 +329,20 @@ class TestStructuredData:
             {
                 "@type": "Place",
                 "name": "London, United Kingdom",
-                "address": {"@type": "PostalAddress", "addressCountry": "GB"},
+                "address": {
+                    "@type": "PostalAddress",
+                    "addressLocality": "London",
+                    "addressCountry": "GB",
+                },
             },
             {
                 "@type": "Place",
                 "name": "Paris, France",
-                "address": {"@type": "PostalAddress", "addressCountry": "FR"},
+                "address": {
+                    "@type": "PostalAddress",
+                    "addressLocality": "Paris",
+                    "addressCountry": "FR",
+                },
             },
         ]
 
@@ -350,7 +360,7 @@ class TestStructuredData:
         assert "startDate" not in event
         assert "endDate" not in event
         assert event["eventStatus"] == "https://schema.org/EventScheduled"
-        assert event["name"] == "South America (Argentina & Uruguay)"
+        assert event["name"] == "CoSN International Delegation: South America (Argentina & Uruguay)"
 
     def test_a_bilingual_report_states_both_languages_and_offers_no_file(self, client):
         report = page(client, "/delegations/argentina-uruguay/reports/opening-doors-with-ict/").ld(
@@ -367,7 +377,7 @@ class TestStructuredData:
             "publisher": COSN,
             "about": {
                 "@type": "Event",
-                "name": "South America (Argentina & Uruguay)",
+                "name": "CoSN International Delegation: South America (Argentina & Uruguay)",
                 "url": f"{SITE}/delegations/argentina-uruguay/",
             },
         }
@@ -466,7 +476,7 @@ class TestStructuredData:
         response = client.get(trip.get_absolute_url())
 
         assert "<script>alert(1)" not in response.content.decode()
-        assert Page(response.content.decode()).ld("Event")["name"] == title
+        assert Page(response.content.decode()).ld("Event")["name"] == trip.event_name
 
 
 def test_jsonld_escapes_markup_characters_and_parses_back():

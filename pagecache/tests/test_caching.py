@@ -107,10 +107,10 @@ class TestEveryKindOfEditClearsTheCache:
 
 def test_the_page_changes_at_midnight_without_an_edit(client, settings):
     settings.PAGE_CACHE_TIMEOUT = 7 * 24 * 60 * 60  # so the entry outlives the day
-    with on(datetime.date(2015, 1, 17)):
-        assert "Join Us:" in get(client).content.decode()
+    with on(datetime.date(2015, 1, 17)):  # Singapore's last day
+        assert "Under way now" in get(client).content.decode()
     with on(datetime.date(2015, 1, 18)):
-        assert "Join Us:" not in get(client).content.decode()
+        assert "Under way now" not in get(client).content.decode()
 
 
 class TestConditionalGet:

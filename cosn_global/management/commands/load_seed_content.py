@@ -45,7 +45,6 @@ SECTIONS = [
             "delegation report is provided at the conclusion so the entire CoSN community can "
             '"travel along" with us!</p>'
         ),
-        "contact": IRENE_SPERO,
     },
     {
         "key": Section.Key.SYMPOSIUM,
@@ -70,8 +69,10 @@ DELEGATIONS = [
         "destinations": [("", "Singapore", "SG")],
         "summary": (
             "Singapore presents a unique opportunity to learn about the use of ICT in education "
-            "globally and its impact on the learning process. Our delegates will receive an "
-            "outstanding professional development experience."
+            "globally and its impact on the learning process."
+        ),
+        "promotion": (
+            "Our delegates will receive an outstanding professional development experience."
         ),
         "registration": (
             '<p>Please contact Irene Spero, <a href="mailto:ispero@cosn.org">ispero@cosn.org</a>, '
