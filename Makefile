@@ -7,14 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve bench load audit test lint security format migrate seed superuser clean check-python
+.PHONY: help run serve bench load test lint security format migrate seed superuser clean check-python
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT) (DEBUG on)"
 	@echo "make serve      the production stack locally: DEBUG off, collectstatic, gunicorn"
-	@echo "make bench      load-test the pages against a static file on a large data set (bench/)"
-	@echo "make load       60 s of 64 connections on every page while inquiries are sent (bench/)"
-	@echo "make audit      Lighthouse scores of the landing, a delegation and a symposium page (>= 95)"
+	@echo "make bench      the pages' throughput as a ratio to a static file's, on a large data set"
+	@echo "make load       60 s of load on every page while inquiries are sent (bench/README.md)"
 	@echo "make test       run the test suite"
 	@echo "make lint       ruff, the template linter and the missing-migration check"
 	@echo "make security   bandit and pip-audit"
@@ -60,22 +59,16 @@ serve: venv
 	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
 	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py cosn_global.wsgi
 
-# Needs PostgreSQL, Redis and wrk (installed here from Debian when missing and root);
-# options in bench/README.md, e.g. make bench BENCH_ARGS="--duration 5".
+# Both need PostgreSQL, Redis and wrk (installed here from Debian when missing and root);
+# options in bench/README.md, e.g. make bench BENCH_ARGS="--duration 5 --without all".
 bench: venv
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || true
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-# Needs the same as bench; drops and recreates the database cosn_global_load and uses Redis
-# db 13. Options in bench/README.md, e.g. make load LOAD_ARGS="--duration 10".
+# Drops and recreates the database cosn_global_load; e.g. make load LOAD_ARGS="--duration 10".
 load: venv
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || true
-	$(BIN)/python bench/load.py $(LOAD_ARGS)
-
-# Needs Node.js with npx (Lighthouse 12.2.3 is fetched once) and Debian's chromium; a
-# throwaway SQLite site with the seed content. E.g. make audit AUDIT_ARGS="--preset desktop".
-audit: venv
-	$(BIN)/python bench/audit.py $(AUDIT_ARGS)
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 superuser: migrate
 	DEBUG=1 $(MANAGE) createsuperuser
@@ -92,7 +85,7 @@ lint: venv
 # Static analysis (bandit; each accepted finding is marked "nosec" with its reason beside
 # it) and known vulnerabilities in the pinned requirements (pip-audit asks PyPI).
 security: venv
-	$(BIN)/bandit -q -r cosn_global delegations symposium -x "*/tests/*,*/migrations/*"
+	$(BIN)/bandit -q -r core pagecache delegations symposium cosn_global -x "*/tests/*,*/migrations/*"
 	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
 
 format: venv

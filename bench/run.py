@@ -1,462 +1,256 @@
-"""Load benchmark: the public pages' throughput against a static file's (bench/README.md).
+"""make bench: each public page's throughput as a ratio to a static file's (bench/README.md).
 
-1. Creates the bench database if missing, migrates it, generates the large data set
-   once (bench/generate.py) and collects the static files into bench/.work/static.
-2. In this process, with Django's test client: each page's SQL queries per request
-   (page cache off, cached, and with only 10 delegations), HTML size and CSS size.
-3. For the page cache on (Redis db 14), then off: starts gunicorn as in production,
-   loads each URL with wrk for a fixed time (the static file first and again after each
-   page), stops gunicorn, and prints a table. Then checks the targets.
-
-Throughput is compared as a ratio to the static file's, measured in the same run,
-because the machine is shared: absolute numbers move from run to run, ratios less.
+The machine is shared, so absolute numbers move from run to run: each page is compared
+with the static file that the same server served just before and just after it.
 """
 
 import argparse
 import datetime
-import json
+import gzip
 import os
-import platform
-import resource
-import shutil
-import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
+from dataclasses import dataclass, field
 
-ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, from any folder: the project must be importable.
-sys.path.insert(0, str(ROOT))
-from tests.servers import CLOCK_TICKS, Gunicorn, http_status, production_env
+from bench import common
+from bench.common import WORK, log, wrk
+from tests.servers import Gunicorn, http_status, production_env
 
-BENCH = ROOT / "bench"
-WORK = BENCH / ".work"
-STATIC_ROOT = WORK / "static"
-LUA_REPORT = BENCH / "wrk_report.lua"
-
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cosn_global_bench"
+DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cosn_global_bench"
 REDIS_URL = "redis://127.0.0.1:6379/14"
-CACHE_MODES = {
-    "on": {"PAGE_CACHE": "1", "REDIS_URL": REDIS_URL},
-    "off": {"PAGE_CACHE": "0"},
-}
-# What a browser sends: whitenoise then serves the pre-compressed stylesheet.
-ACCEPT_ENCODING = "br, gzip"
-
-TARGET_RATIO = {"on": 0.5, "off": 0.15}
-MAX_HTML_GZIP = 30_000
-MAX_CSS_COMPRESSED = 20_000
-
-WRK_MISSING = """\
-wrk, the HTTP load generator, is not installed. On Debian or Ubuntu:
-
-    sudo apt-get update && sudo apt-get install -y wrk
-
-(`make bench` tries that itself when it runs as root.)"""
+DEVICES = ["client", "middleware", "shared-version"]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+ATTEMPTS = 6
 
 
-def parse_args():
-    def default(name, value):
-        return os.environ.get(f"BENCH_{name.upper()}", value)
+@dataclass
+class Page:
+    name: str
+    path: str
+    html_gzip: int = 0
+    # Per request: "off" rendered, "on" cached, "few" rendered from 10 delegations.
+    queries: dict = field(default_factory=lambda: dict.fromkeys(["off", "on", "few"], 0))
 
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        epilog=(
-            "Each option can also be set in the environment as BENCH_<OPTION>, e.g. "
-            "BENCH_DURATION=5; BENCH_DATABASE_URL overrides the bench database "
-            f"({DEFAULT_DATABASE_URL})."
-        ),
+
+class Server(Gunicorn):
+    def cpu_seconds(self):
+        """CPU seconds by process id; the master's, with its reaped workers', under 0."""
+        seconds = {}
+        for entry in os.scandir("/proc"):
+            try:
+                with open(f"/proc/{int(entry.name)}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except (ValueError, OSError):  # not a process, or gone meanwhile
+                continue
+            if int(entry.name) == self.process.pid:  # utime stime cutime cstime
+                seconds[0] = sum(map(int, fields[11:15])) / CLOCK_TICKS
+            elif int(fields[1]) == self.process.pid:
+                seconds[int(entry.name)] = sum(map(int, fields[11:13])) / CLOCK_TICKS
+        return seconds
+
+    def wait_until_idle(self):
+        """Let the requests queued when wrk stopped finish: they would slow the next URL."""
+        before = sum(self.cpu_seconds().values())
+        for _ in range(120):
+            time.sleep(0.25)
+            now = sum(self.cpu_seconds().values())
+            if now - before < 0.025:  # a tenth of a core
+                return
+            before = now
+
+
+def prepare():
+    """In this process: migrate, fill, collect; then choose the pages, count their queries."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.db.models import Count
+    from django.templatetags.static import static
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from bench.generate import ensure_data
+    from delegations.models import Delegation, Report
+    from symposium.models import Symposium
+
+    log("Migrating the bench database...")
+    call_command("migrate", interactive=False, verbosity=0)
+    sizes = ensure_data(log)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    published = Delegation.objects.published()
+    heaviest = published.annotate(n=Count("photos")).order_by("-n", "slug").first()
+    # A report with every field shown: two titles, a subtitle, a date.
+    report = (
+        Report.objects.published()
+        .filter(published_on__isnull=False, delegation__in=published)
+        .exclude(alternate_title="")
+        .exclude(subtitle="")
+        .order_by("slug")
+        .first()
     )
-    parser.add_argument(
-        "--duration", type=int, default=default("duration", 10), help="seconds per URL (10)"
-    )
-    parser.add_argument(
-        "--warmup", type=int, default=default("warmup", 1), help="seconds of warm-up per URL (1)"
-    )
-    parser.add_argument(
-        "--connections", type=int, default=default("connections", 16), help="wrk connections (16)"
-    )
-    parser.add_argument(
-        "--threads", type=int, default=default("threads", 1), help="wrk threads (1)"
-    )
-    parser.add_argument(
-        "--workers", type=int, default=default("workers", 2), help="gunicorn workers (2)"
-    )
-    parser.add_argument(
-        "--gunicorn-threads",
-        type=int,
-        default=default("gunicorn_threads", 4),
-        help="threads per gunicorn worker (4)",
-    )
-    parser.add_argument(
-        "--max-requests",
-        type=int,
-        default=default("max_requests", 0),
-        help="gunicorn worker recycling after N requests; 0 = never (0)",
-    )
-    parser.add_argument(
-        "--attempts",
-        type=int,
-        default=default("attempts", 6),
-        help="runs of a URL at most, while one gunicorn worker holds every connection (6)",
-    )
-    parser.add_argument(
-        "--cache",
-        choices=["both", "on", "off"],
-        default=default("cache", "both"),
-        help="which page-cache runs to make (both)",
-    )
-    parser.add_argument(
-        "--regenerate", action="store_true", help="empty the bench database and generate again"
-    )
-    return parser.parse_args()
+    pages = [Page("landing", "/"), Page("delegations index", "/delegations/")]
+    pages += [Page("delegation detail", heaviest.get_absolute_url())]
+    pages += [Page("report", report.get_absolute_url()), Page("symposium index", "/symposium/")]
+    client = Client(HTTP_HOST="127.0.0.1")
 
+    def fetch(page, cache):
+        with override_settings(PAGE_CACHE=cache):
+            client.get(page.path)  # fills the cache
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(page.path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{page.path} answered {response.status_code}.")
+        return response, len(queries)
 
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def settings_env(database_url):
-    """The environment of the server (and of this process's Django): production settings
-    over plain http on loopback, the bench database, the bench's own static files."""
-    return production_env(DATABASE_URL=database_url, STATIC_ROOT=str(STATIC_ROOT))
-
-
-def ensure_database(url):
-    """Create the bench database if it is missing; refuse anything not named for the bench."""
-    import environ
-
-    config = environ.Env.db_url_config(url)
-    if "bench" not in str(config["NAME"]):
-        sys.exit(f"Refusing to use {config['NAME']!r}: the bench database's name must say bench.")
-    if "postgresql" not in config["ENGINE"]:
-        return
-    import psycopg2
-    from psycopg2 import sql
-
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-    )
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-            if cursor.fetchone() is None:
-                log(f"Creating the database {config['NAME']}...")
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-    finally:
-        admin.close()
-
-
-def flush_redis():
-    """Empty Redis db 14, the bench's own; nothing else."""
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-
-
-def unbalanced(before, after):
-    """Whether one worker did nearly all the work, from Gunicorn.process_seconds() before
-    and after a run: wrk opens its connections all at once, and now and then a single
-    worker accepts every one of them and leaves a core idle."""
-    busy = [after[pid] - before.get(pid, 0) for pid in after if pid]  # 0 is the master
-    return len(busy) > 1 and min(busy) < max(busy) / 4
-
-
-def machine_busy_seconds():
-    """CPU time the whole machine has spent busy (all cores, every process), from /proc/stat."""
-    with open("/proc/stat") as stat:
-        ticks = [int(value) for value in stat.readline().split()[1:9]]
-    idle, iowait = ticks[3], ticks[4]
-    return (sum(ticks) - idle - iowait) / CLOCK_TICKS
-
-
-def run_wrk(url, seconds, args):
-    command = [
-        "wrk",
-        f"--threads={args.threads}",
-        f"--connections={args.connections}",
-        f"--duration={seconds}s",
-        "--timeout=5s",
-        f"--script={LUA_REPORT}",
-        f"--header=Accept-Encoding: {ACCEPT_ENCODING}",
-        url,
-    ]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH_RESULT "):
-            result = json.loads(line.removeprefix("BENCH_RESULT "))
-            wrk_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-            result["wrk_cpu_s"] = wrk_cpu
-            return result
-    raise RuntimeError(f"wrk failed on {url}:\n{done.stdout}{done.stderr}")
-
-
-def load(mode, pages, env, args):
-    """One run: start gunicorn, warm up, load every URL, stop.
-
-    The static file is loaded first and again after every page, so that each page is
-    compared with the static file's throughput just before and just after it: on a
-    shared machine the load from elsewhere changes from one minute to the next.
-    Returns each page's list of measurements (the static file's has one per page, plus one).
-    """
-    if mode == "on":
-        flush_redis()
-    server_env = {
-        **env,
-        **CACHE_MODES[mode],
-        "WEB_CONCURRENCY": str(args.workers),
-        "GUNICORN_THREADS": str(args.gunicorn_threads),
-        "GUNICORN_MAX_REQUESTS": str(args.max_requests),
-        "GUNICORN_GRACEFUL_TIMEOUT": "5",
-        "GUNICORN_ACCESS_LOG": os.devnull,
-    }
-    static, *others = pages
-    order = [static, *(item for page in others for item in (page, static))]
-    results = {page.name: [] for page in pages}
-    with Gunicorn(server_env, WORK / f"gunicorn-cache-{mode}.log") as server:
+    log("Counting queries...")
+    for page in pages:
+        response, page.queries["off"] = fetch(page, cache=False)
+        page.html_gzip = len(gzip.compress(response.content, 6))
+        page.queries["on"] = fetch(page, cache=True)[1]
+    # Queries must not grow with the data: the same pages from 10 delegations (theirs, a
+    # few upcoming, the rest past with reports) and 2 symposia, in a rolled-back transaction.
+    upcoming = published.upcoming().values_list("pk", flat=True)[:3]
+    keep = {heaviest.pk, report.delegation_id, *upcoming}
+    with_reports = published.past().filter(reports__is_published=True).distinct()
+    keep |= set(with_reports.values_list("pk", flat=True)[: 10 - len(keep)])
+    with override_settings(PAGE_CACHE=False), transaction.atomic():
+        Delegation.objects.exclude(pk__in=keep).delete()
+        Symposium.objects.exclude(pk__in=Symposium.objects.published().values("pk")[:2]).delete()
         for page in pages:
-            status = http_status(server.url + page.path)
-            if status != 200:
-                raise RuntimeError(f"{page.path} answered {status} with the cache {mode}.")
-        if args.warmup:
-            log(f"Cache {mode}: warming up ({args.warmup} s per URL)...")
-            for page in pages:
-                run_wrk(server.url + page.path, args.warmup, args)
-                server.wait_until_idle()
-        for page in order:
-            for attempt in range(1, args.attempts + 1):
-                log(f"Cache {mode}: {page.name} for {args.duration} s...")
-                result = measure(server, server.url + page.path, args)
-                if not result["unbalanced"] or attempt == args.attempts:
-                    break
-                log("  one worker held every connection: again.")
-            result["attempts"] = attempt
-            results[page.name].append(summarise(result))
-    return results
+            page.queries["few"] = fetch(page, cache=False)[1]
+        transaction.set_rollback(True)
+    return sizes, [Page("static CSS", static("css/site.css")), *pages]
 
 
-def measure(server, url, args):
-    """One wrk run of a URL, with the CPU the machine, the server and each worker used."""
-    machine_before, workers_before = machine_busy_seconds(), server.process_seconds()
-    wall_before = time.monotonic()
-    result = run_wrk(url, args.duration, args)
-    result["wall_s"] = time.monotonic() - wall_before
-    result["machine_cpu_s"] = machine_busy_seconds() - machine_before
-    workers_after = server.process_seconds()
-    result["server_cpu_s"] = sum(workers_after.values()) - sum(workers_before.values())
-    result["unbalanced"] = unbalanced(workers_before, workers_after)
-    server.wait_until_idle()
-    return result
-
-
-def summarise(result):
-    """req/s, latency and errors from wrk; cores used (of the whole run's wall time)."""
-    seconds, wall = result["duration_us"] / 1e6, result["wall_s"]
-    errors = sum(
-        result[key]
-        for key in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts")
-    )
+def measure(server, path, args):
+    """One wrk run of `path`. wrk opens its connections all at once, and now and then one
+    worker accepts every one and leaves a core idle: such a run is made again."""
+    for attempt in range(1, ATTEMPTS + 1):
+        before = server.cpu_seconds()
+        result = wrk(server.url, [path], args.duration, args.connections)
+        after = server.cpu_seconds()
+        server.wait_until_idle()
+        busy = [after[pid] - before.get(pid, 0) for pid in after if pid]
+        if len(busy) < 2 or min(busy) >= max(busy) / 4 or attempt == ATTEMPTS:
+            break
+        log("  one worker held every connection: again.")
+    cpu = sum(after.values()) - sum(before.values())
     return {
-        "rps": result["requests"] / seconds,
-        "cpu_ms": result["server_cpu_s"] * 1000 / max(result["requests"], 1),
-        "p50_ms": result["p50_us"] / 1000,
-        "p99_ms": result["p99_us"] / 1000,
-        "errors": errors,
-        "machine_cores": result["machine_cpu_s"] / wall,
-        "server_cores": result["server_cpu_s"] / wall,
-        "wrk_cores": result["wrk_cpu_s"] / wall,
-        "attempts": result["attempts"],
-        "unbalanced": result["unbalanced"],
+        "rps": result["requests"] * 1e6 / result["duration_us"],
+        "cpu_ms": cpu * 1e3 / max(result["requests"], 1),
+        "errors": result["status_errors"] + result["socket_errors"],
+        "repeated": attempt > 1,
     }
 
 
-def mean(runs, key):
-    return sum(run[key] for run in runs) / len(runs)
+def load(variant, env, pages, args):
+    """Each page under load, with the static file first and again after each page."""
+    (static, *others), statics, runs = pages, [], {}
+    with Server(env, WORK / f"gunicorn-{variant.replace(' ', '-')}.log") as server:
+        for page in pages:
+            if (status := http_status(server.url + page.path)) != 200:
+                raise RuntimeError(f"{variant}: {page.path} answered {status}.")
+            if args.warmup:
+                wrk(server.url, [page.path], args.warmup, args.connections)
+                server.wait_until_idle()
+        statics.append(measure(server, static.path, args))
+        for page in others:
+            log(f"{variant}: {page.name}, {args.duration} s...")
+            runs[page.name] = measure(server, page.path, args)
+            statics.append(measure(server, static.path, args))
+            # Against the mean of the static file's runs just before and just after it.
+            pair = statics[-2]["rps"] + statics[-1]["rps"]
+            runs[page.name]["ratio"] = runs[page.name]["rps"] * 2 / pair
+    runs[static.name] = {key: sum(run[key] for run in statics) / len(statics) for key in statics[0]}
+    runs[static.name] |= {key: sum(run[key] for run in statics) for key in ("errors", "repeated")}
+    runs[static.name]["ratio"] = 1
+    return runs
 
 
-def table(mode, pages, results):
-    """The run's Markdown table, and each page's throughput ratio to the static file's."""
-    static_runs = results[pages[0].name]
-    header = [
-        "page",
-        "URL",
-        "req/s",
-        "p50 ms",
-        "p99 ms",
-        "errors",
-        "HTML bytes (gzip)",
-        "queries/req",
-        "× static",
-        "machine CPU",
-        "server CPU",
-        "wrk CPU",
-        "server CPU ms/req",
-    ]
-    rows, ratios = [], {}
-    for index, page in enumerate(pages):
-        runs = results[page.name]
-        if page.static:
-            _, raw, gz, br = page.stylesheets[0]
-            size = f"CSS {raw:,} ({gz:,} gz, {br:,} br)" if br else f"CSS {raw:,} ({gz:,} gz)"
-            queries, ratio = "0", "1"
-        else:
-            # The static file's throughput just before and just after this page's.
-            static_rps = mean(static_runs[index - 1 : index + 1], "rps")
-            ratios[page.name] = mean(runs, "rps") / static_rps
-            size = f"{page.html_bytes:,} ({page.html_gzip:,})"
-            queries, ratio = str(page.queries[mode]), f"{ratios[page.name]:.3f}"
-        rows.append(
-            [
-                page.name,
-                f"`{page.path}`",
-                f"{mean(runs, 'rps'):,.0f}",
-                f"{mean(runs, 'p50_ms'):.1f}",
-                f"{mean(runs, 'p99_ms'):.1f}",
-                f"{sum(run['errors'] for run in runs):,}",
-                size,
-                queries,
-                ratio,
-                f"{mean(runs, 'machine_cores'):.2f}",
-                f"{mean(runs, 'server_cores'):.2f}",
-                f"{mean(runs, 'wrk_cores'):.2f}",
-                f"{mean(runs, 'cpu_ms'):.2f}",
-            ]
-        )
-    static_each = ", ".join(f"{run['rps']:,.0f}" for run in static_runs)
-    every_run = [run for runs in results.values() for run in runs]
-    repeated = sum(run["attempts"] > 1 for run in every_run)
-    still = sum(run["unbalanced"] for run in every_run)
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join(" --- " if n < 2 else " ---: " for n in range(len(header))) + "|",
-        *("| " + " | ".join(row) + " |" for row in rows),
-        "",
-        f"The static file's row is the mean of its {len(static_runs)} runs ({static_each} req/s);",
-        "each page's ratio is to the mean of the runs just before and just after it.",
-        f"{repeated} of {len(every_run)} URL runs were repeated because one worker had accepted"
-        f" every connection (at most {max(run['attempts'] for run in every_run)} attempts);"
-        f" {still} still had at the last attempt allowed.",
-    ]
-    return "\n".join(lines), ratios
-
-
-def targets(pages, ratios_by_mode, errors):
-    """One line per target: PASS or FAIL, with the numbers behind it."""
-    html_pages = [page for page in pages if not page.static]
-    lines = []
-
-    def check(ok, text):
-        lines.append(f"- {'PASS' if ok else 'FAIL'}: {text}")
-        return ok
-
-    for mode, ratios in ratios_by_mode.items():
-        worst = min(ratios, key=ratios.get)
-        check(
-            ratios[worst] >= TARGET_RATIO[mode],
-            f"cache {mode}: every page at least {TARGET_RATIO[mode]}× the static file's "
-            f"throughput (lowest: {worst}, {ratios[worst]:.3f}×)",
-        )
-    changed = [page for page in html_pages if page.queries["few"] != page.queries["off"]]
-    counts = ", ".join(f"{p.name} {p.queries['few']}→{p.queries['off']}" for p in html_pages)
-    check(
-        not changed,
-        f"queries per page constant as the data grows (10 → full data set, cache off: {counts})",
-    )
-    largest = max(html_pages, key=lambda page: page.html_gzip)
-    check(
-        largest.html_gzip < MAX_HTML_GZIP,
-        f"HTML under {MAX_HTML_GZIP // 1000} KB gzipped on every page "
-        f"(largest: {largest.name}, {largest.html_gzip:,} bytes)",
-    )
-    heaviest = max(html_pages, key=lambda page: page.css_gzip)
-    check(
-        heaviest.css_gzip < MAX_CSS_COMPRESSED,
-        f"CSS under {MAX_CSS_COMPRESSED // 1000} KB compressed on every page "
-        f"(most: {heaviest.name}, {heaviest.css_gzip:,} bytes gzipped)",
-    )
-    check(not errors, f"no errors under load ({errors:,} in all)")
-    return lines
-
-
-def git(*arguments):
-    """The output of a read-only git command, or "" outside a git checkout."""
-    done = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True)
-    return done.stdout.strip() if done.returncode == 0 else ""
+def markdown(header, rows, text_columns=1):
+    lines = [f"| {' | '.join(row)} |" for row in [header, *rows]]
+    rule = [" --- "] * text_columns + [" ---: "] * (len(header) - text_columns)
+    lines.insert(1, f"|{'|'.join(rule)}|")
+    return "\n".join(lines)
 
 
 def main():
-    args = parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add = parser.add_argument
+    add("--duration", type=int, default=10, help="seconds of load per URL (10)")
+    add("--warmup", type=int, default=1, help="seconds of warm-up per URL (1)")
+    add("--connections", type=int, default=16, help="wrk's connections (16)")
+    add("--cache", choices=["both", "on", "off"], default="both", help="runs to make (both)")
+    add("--without", action="append", choices=[*DEVICES, "all"], help="a device, repeatable")
+    add("--regenerate", action="store_true", help="drop the bench database first")
+    args = parser.parse_args()
     load_before = os.getloadavg()[0]
-    # A `kill` stops the runs like Ctrl-C does, so gunicorn is stopped too.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if not shutil.which("wrk"):
-        log(WRK_MISSING)
-        return 2
-    WORK.mkdir(exist_ok=True)
-    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    ensure_database(database_url)
-    env = settings_env(database_url)
-
-    # This process's Django sees what the server will see (with the Redis cache).
-    os.environ.clear()
-    os.environ.update(env, **CACHE_MODES["on"])
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    database_url = os.environ.get("BENCH_DATABASE_URL", DATABASE_URL)
+    common.create_database(database_url, must_say="bench", drop=args.regenerate)
+    env = production_env(
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(WORK / "static"),
+        WEB_CONCURRENCY="2",  # one per core, 4 threads each: more did no better in trials
+        # Recycling would restart a worker every second or two at these rates: the
+        # benchmark would mostly measure Django's start-up.
+        GUNICORN_MAX_REQUESTS="0",
+        GUNICORN_GRACEFUL_TIMEOUT="5",
+        GUNICORN_ACCESS_LOG=os.devnull,
+    )
+    cache_on = {**env, "PAGE_CACHE": "1", "REDIS_URL": REDIS_URL}
+    common.start_django(cache_on)
     from django.db import connections
 
-    from bench import pages as measured_pages
-
-    sizes = measured_pages.prepare(args.regenerate, log)
-    pages = measured_pages.choose_pages()
-    log("Counting SQL queries and measuring page sizes...")
-    measured_pages.measure(pages)
-    note = measured_pages.uncounted_queries()
+    sizes, pages = prepare()
     connections.close_all()
 
-    modes = ["on", "off"] if args.cache == "both" else [args.cache]
-    tables, ratios, errors = {}, {}, 0
-    for mode in modes:
-        results = load(mode, pages, env, args)
-        tables[mode], ratios[mode] = table(mode, pages, results)
-        errors += sum(run["errors"] for runs in results.values() for run in runs)
+    variants = {"cache on": cache_on} if args.cache != "off" else {}
+    without = args.without or []
+    for device in DEVICES if "all" in without else dict.fromkeys(without):
+        bench_settings = {"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_WITHOUT": device}
+        variants[f"without {device}"] = cache_on | bench_settings
+    if args.cache != "on":
+        variants["cache off"] = {**env, "PAGE_CACHE": "0"}
+    results = {}
+    for variant, variant_env in variants.items():
+        if "REDIS_URL" in variant_env:
+            common.flush_redis(REDIS_URL)
+        results[variant] = load(variant, variant_env, pages, args)
 
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    if git("status", "--porcelain", "--untracked-files=no"):
-        commit += " with uncommitted changes"
+    git = ["git", "rev-parse", "--short", "HEAD"]
+    commit = subprocess.run(git, cwd=common.ROOT, capture_output=True, text=True).stdout.strip()
+    every = [run for runs in results.values() for run in runs.values()]
     print(
-        f"Benchmark of {datetime.date.today()}, commit {commit}, "
-        f"{os.cpu_count()} cores ({platform.machine()}), load average before "
-        f"{load_before:.2f}.\n"
-        f"Data: {', '.join(f'{value:,} {key}' for key, value in sizes.items())}.\n"
-        f"gunicorn: {args.workers} workers × {args.gunicorn_threads} threads (gthread), "
-        f"max requests {args.max_requests or 'unlimited'}. wrk: {args.threads} thread(s), "
-        f"{args.connections} connections, {args.duration} s per URL after "
-        f"{args.warmup} s of warm-up, Accept-Encoding: {ACCEPT_ENCODING}."
+        f"Benchmark of {datetime.date.today()}, on commit {commit}, {os.cpu_count()} cores, "
+        f"load average before {load_before:.2f}.\n"
+        f"Data: {', '.join(f'{n:,} {name}' for name, n in sizes.items())}.\n"
+        f"gunicorn 2 workers × 4 threads, no recycling; wrk 1 thread, "
+        f"{args.connections} connections, {args.duration} s per URL after {args.warmup} s of "
+        f"warm-up; {sum(run['repeated'] for run in every)} runs made again (one worker had "
+        f"every connection). Errors (not 2xx, or socket): {sum(r['errors'] for r in every)}."
     )
-    for mode in modes:
-        cache = "PAGE_CACHE=1, Redis" if mode == "on" else "PAGE_CACHE=0"
-        print(f"\n### Cache {mode} ({cache})\n\n{tables[mode]}")
-    if note:
-        print(f"\n{note}")
-    print("\n### Targets\n")
-    lines = targets(pages, ratios, errors)
-    print("\n".join(lines))
-    return 0 if all(line.startswith("- PASS") for line in lines) else 1
+
+    def cell(variant, name):
+        run_ = results[variant][name]
+        figure = f"{run_['rps']:,.0f}/s" if name == pages[0].name else f"{run_['ratio']:.3f}×"
+        return f"{figure} ({run_['cpu_ms']:.2f} ms)"
+
+    rows = [
+        [page.name, f"`{page.path}`", *(cell(variant, page.name) for variant in results)]
+        + ["/".join(str(page.queries[key]) for key in ("off", "on", "few"))]
+        + [f"{page.html_gzip:,}" if page.html_gzip else ""]
+        for page in pages
+    ]
+    for runs in results.values():
+        runs["mean"] = {
+            key: sum(runs[p.name][key] for p in pages[1:]) / (len(pages) - 1)
+            for key in ("ratio", "cpu_ms")
+        }
+    rows.append(["mean of the pages", "", *(cell(variant, "mean") for variant in results), "", ""])
+    header = ["page", "URL", *results, "queries: off/on/10 trips", "HTML gzip"]
+    print(f"\n× static (server CPU ms/req):\n\n{markdown(header, rows, text_columns=2)}")
+    constant = all(page.queries["few"] == page.queries["off"] for page in pages[1:])
+    return 0 if constant and not sum(run["errors"] for run in every) else 1
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        log("Interrupted; the server has been stopped.")
-        sys.exit(130)
+    common.run_script(main)

@@ -1,10 +1,5 @@
-"""Production settings with one page-cache device taken out (bench/run.py --without).
-
-BENCH_WITHOUT names the device: "client" (Django's own Redis client, which builds a
-redis-py client for every call), "middleware" (no PageCacheMiddleware: the views'
-decorator still serves the cache) or "shared-version" (every hit reads the version from
-PostgreSQL).
-"""
+"""Production settings with the page-cache device named by BENCH_WITHOUT taken out
+(bench/run.py --without; the devices are described in bench/README.md)."""
 
 import os
 
