@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from reversion.models import Version
 
 from .history import HistoryAdmin
-from .models import Contact, Organisation, Section
+from .models import Organisation, Person, Section
 
 
 class ChosenFileInput(AdminFileWidget):
@@ -219,6 +219,7 @@ class ContentAdmin(HistoryAdmin):
 
     class Media:
         js = ["js/admin-unsaved.js", "js/admin-labels.js"]
+
     delete_confirmation_template = "admin/content/delete_confirmation.html"
     delete_selected_confirmation_template = "admin/content/delete_selected_confirmation.html"
 
@@ -265,8 +266,8 @@ class ContentAdmin(HistoryAdmin):
             for row in rows:
                 linked = getattr(row, field.m2m_reverse_field_name())
                 readable[f"{capfirst(through._meta.verbose_name)}: {row}"] = (
-                    f"Link to {target.verbose_name} “{linked}” "
-                    f"(the {target.verbose_name} itself is kept)"
+                    f"Link to “{linked}” ({field.verbose_name}; the {target.verbose_name} "
+                    "itself is kept)"
                 )
 
         def rename(items):
@@ -316,12 +317,19 @@ class ContentAdmin(HistoryAdmin):
         return format_html('<a href="{}">{}</a>', reverse(name, args=[quote(obj.pk)]), label)
 
 
-@admin.register(Contact)
-class ContactAdmin(ContentAdmin):
-    list_display = ["name", "title", "organisation", "email", "phone"]
+@admin.register(Person)
+class PersonAdmin(ContentAdmin):
+    list_display = ["name", "title", "organisation", "email", "listed"]
     list_select_related = ["organisation"]
-    search_fields = ["name", "email", "title"]
+    list_filter = ["listed"]
+    search_fields = ["name", "email", "title", "organisation__name"]
+    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "title", "organisation"]}),
+        ("Contact details", {"fields": ["email", "phone"]}),
+        ("About them", {"fields": [("photo", "photo_alt"), "bio", "listed"]}),
+    ]
 
 
 @admin.register(Organisation)

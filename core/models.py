@@ -1,10 +1,13 @@
-"""What both content apps use: organisations, contacts, the sections' own copy, and an
+"""What both content apps use: organisations, people, the sections' own copy, and an
 organisation's part (sponsor, partner, host) in a trip or a symposium edition."""
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 
 from .richtext import RichTextField
+from .validators import PictureField, sanitised_upload_to, validate_image
 
 
 class Organisation(models.Model):
@@ -27,22 +30,92 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
 
-class Contact(models.Model):
+def unique_slug(model, text, exclude=None, max_length=200):
+    """A slug made of `text` that no other `model` record has: "ada-lovelace", "-2"..."""
+    base = slugify(text)[: max_length - 4] or "item"
+    taken = set(
+        model.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class Person(models.Model):
+    """Someone the site names: a trip's contact or delegate, a blog post's author, a
+    symposium speaker or moderator, the author of a testimonial. One record each, so that
+    their page can list everything they took part in."""
+
     name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The person's web address. Filled in from the name."
+    )
     title = models.CharField(
         "job title", max_length=200, blank=True, help_text="For example: Chief Operating Officer."
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="Their organisation, school district or ministry.",
     )
-    email = models.EmailField(blank=True)
+    email = models.EmailField(
+        blank=True, help_text="Shown only where the person is a contact, and used for inquiries."
+    )
     phone = models.CharField(max_length=40, blank=True)
+    photo = PictureField(
+        upload_to=sanitised_upload_to("people"), validators=[validate_image], blank=True
+    )
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=250,
+        blank=True,
+        help_text="Who is in the photo, for people who cannot see it. Required with a photo.",
+    )
+    bio = models.TextField(
+        "short biography", max_length=1000, blank=True, help_text="A few plain sentences."
+    )
+    listed = models.BooleanField(
+        "agreed to be listed as a delegate",
+        default=False,
+        help_text="Tick only with the person's consent: only then are they named among a "
+        "trip's delegates.",
+    )
 
     class Meta:
         ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""),
+                name="person_photo_has_alt",
+                violation_error_message="Describe the photo for people who cannot see it.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.email})" if self.email else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Person, self.name, exclude=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("person", kwargs={"slug": self.slug})
+
+    @property
+    def role(self):
+        """Job title and organisation, as one line."""
+        return ", ".join(
+            part for part in (self.title, self.organisation and self.organisation.name) if part
+        )
 
 
 class Section(models.Model):
@@ -69,7 +142,7 @@ class Section(models.Model):
     heading = models.CharField(max_length=200)
     intro = RichTextField(blank=True, verbose_name="introduction")
     contact = models.ForeignKey(
-        Contact,
+        Person,
         on_delete=models.PROTECT,
         null=True,
         blank=True,

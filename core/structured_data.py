@@ -57,3 +57,22 @@ def organisation(org):
 
 def cosn_organization():
     return {"@context": SCHEMA, **COSN}
+
+
+def person(someone, request):
+    """A person, as their page describes them."""
+    result = {
+        "@context": SCHEMA,
+        "@type": "Person",
+        "name": someone.name,
+        "url": absolute(request, someone.get_absolute_url()),
+    }
+    if someone.title:
+        result["jobTitle"] = someone.title
+    if someone.organisation:
+        result["worksFor"] = organisation(someone.organisation)
+    if someone.bio:
+        result["description"] = someone.bio
+    if someone.photo:
+        result["image"] = absolute(request, someone.photo.url)
+    return result

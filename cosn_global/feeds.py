@@ -82,7 +82,7 @@ def dispatch_entry(dispatch):
             plain_text(dispatch.body) or f"From the {dispatch.delegation.title} delegation."
         ),
         category=dispatch.get_kind_display(),
-        author=dispatch.author or None,
+        author=dispatch.author.name if dispatch.author else None,
     )
 
 
@@ -116,7 +116,7 @@ class LatestFeed(Feed):
         )
         dispatches = (
             Dispatch.objects.published()
-            .select_related("delegation")
+            .select_related("delegation", "author")
             .order_by("-published_on", "-pk")[:LATEST_LIMIT]
         )
         entries = [

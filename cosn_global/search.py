@@ -1,4 +1,5 @@
-"""Site search over published delegations, reports, dispatches and symposium editions.
+"""Site search over published delegations, reports, dispatches, symposium editions, and
+the people and organisations they name.
 
 On PostgreSQL it is full-text search: weighted vectors (title A, summary, subtitle or theme B,
 body or description C), the visitor's words read as a web search (`"a phrase"`, `-word`,
@@ -13,7 +14,7 @@ would make PostgreSQL refuse the query), so no input can turn into an error.
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
@@ -27,9 +28,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
+from core.models import Organisation, Person
 from core.richtext import plain_text
-from delegations.models import Delegation, Destination, Dispatch, Report
-from symposium.models import Symposium
+from delegations.models import Delegation, DelegationPartner, Destination, Dispatch, Report
+from symposium.models import Symposium, SymposiumPartner
+
+from .people import public_people
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -82,9 +86,10 @@ class Kind:
     summary_fields: tuple
     body_fields: tuple
     date_fields: tuple  # the first that is set dates a result
+    public: object = None  # what may be found, if not the model's published()
 
     def published(self):
-        return self.model.objects.published()
+        return self.public() if self.public else self.model.objects.published()
 
     def matches(self, query, wanted, excluded):
         """The published items that match, best first, as (pk, score, *date_fields)."""
@@ -126,14 +131,37 @@ class Kind:
                     start=Value(0, output_field=IntegerField()),
                 )
             )
-        date = Coalesce(*self.date_fields) if len(self.date_fields) > 1 else F(self.date_fields[0])
-        return items.order_by("-score", date.desc(nulls_last=True), "pk").values_list(
-            "pk", "score", *self.date_fields
-        )[:MAX_RESULTS]
+        order = ["-score", "pk"]
+        if self.date_fields:
+            date = (
+                Coalesce(*self.date_fields) if len(self.date_fields) > 1 else F(self.date_fields[0])
+            )
+            order.insert(1, date.desc(nulls_last=True))
+        return items.order_by(*order).values_list("pk", "score", *self.date_fields)[:MAX_RESULTS]
 
 
 def contains_any(fields, term):
+    if not fields:
+        return Q(pk__in=[])
     return reduce(or_, (Q(**{f"{name}__icontains": term}) for name in fields))
+
+
+def public_organisations():
+    """Organisations something public names: a partner of a trip or an edition, or the
+    organisation of someone with a page."""
+    return Organisation.objects.filter(
+        Q(
+            pk__in=DelegationPartner.objects.filter(delegation__is_published=True).values(
+                "organisation"
+            )
+        )
+        | Q(
+            pk__in=SymposiumPartner.objects.filter(symposium__is_published=True).values(
+                "organisation"
+            )
+        )
+        | Q(pk__in=public_people().values("organisation"))
+    )
 
 
 KINDS = (
@@ -146,7 +174,14 @@ KINDS = (
         (),
         ("published_on", "delegation__start_date"),
     ),
-    Kind("dispatch", Dispatch, ("title",), ("author",), ("body", "transcript"), ("published_on",)),
+    Kind(
+        "dispatch",
+        Dispatch,
+        ("title",),
+        ("author__name",),
+        ("body", "transcript"),
+        ("published_on",),
+    ),
     Kind(
         "symposium",
         Symposium,
@@ -155,6 +190,8 @@ KINDS = (
         ("description", "location"),
         ("year",),
     ),
+    Kind("person", Person, ("name",), ("title", "organisation__name"), ("bio",), (), public_people),
+    Kind("organisation", Organisation, ("name", "short_name"), (), (), (), public_organisations),
 )
 # The second query, for one page of results only: what each kind's listing needs.
 PAGE_QUERYSETS = {
@@ -162,8 +199,10 @@ PAGE_QUERYSETS = {
         Prefetch("destinations", queryset=Destination.objects.select_related("country"))
     ),
     "report": lambda: Report.objects.select_related("delegation"),
-    "dispatch": lambda: Dispatch.objects.select_related("delegation"),
+    "dispatch": lambda: Dispatch.objects.select_related("delegation", "author"),
     "symposium": lambda: Symposium.objects.all(),
+    "person": lambda: Person.objects.select_related("organisation"),
+    "organisation": lambda: Organisation.objects.all(),
 }
 
 
@@ -188,11 +227,20 @@ class Hit:
     def sort_key(self):
         return (-self.score, -(self.date.toordinal() if self.date else 0), self.kind, self.pk)
 
+    # For an organisation, which has no page of its own: what it took part in (see load).
+    links: list = field(default_factory=list)
+
     @property
     def label(self):
         if self.kind == "dispatch":
             return self.obj.get_kind_display()
-        return {"delegation": "Delegation", "report": "Report", "symposium": "Symposium"}[self.kind]
+        return self.kind.capitalize()
+
+    @property
+    def url(self):
+        if self.kind == "organisation":
+            return self.links[0][1] if self.links else ""
+        return self.obj.get_absolute_url()
 
 
 def search(query):
@@ -218,13 +266,41 @@ def load(hits, query):
     for hit in hits:
         by_kind.setdefault(hit.kind, []).append(hit.pk)
     objects = {kind: PAGE_QUERYSETS[kind]().in_bulk(pks) for kind, pks in by_kind.items() if pks}
+    links = organisation_links(by_kind.get("organisation", []))
     loaded = []
     for hit in hits:
         hit.obj = objects[hit.kind].get(hit.pk)
         if hit.obj is not None:
             hit.excerpt = excerpt(texts_of(hit), wanted)
+            hit.links = links.get(hit.pk, [])
             loaded.append(hit)
     return loaded
+
+
+def organisation_links(pks):
+    """{organisation pk: [(what, url)]}: the trips and editions it was a partner of, and the
+    people of it with a page. Three queries, however many organisations."""
+    links = {pk: [] for pk in pks}
+    if not pks:
+        return links
+    trips = DelegationPartner.objects.filter(
+        organisation__in=pks, delegation__in=Delegation.objects.published()
+    ).select_related("delegation")
+    editions = SymposiumPartner.objects.filter(
+        organisation__in=pks, symposium__in=Symposium.objects.published()
+    ).select_related("symposium")
+    for partner in trips:
+        links[partner.organisation_id].append(
+            (partner.delegation.event_name, partner.delegation.get_absolute_url())
+        )
+    for partner in editions:
+        edition = partner.symposium
+        links[partner.organisation_id].append(
+            (f"{edition.year} {edition.title}", edition.get_absolute_url())
+        )
+    for person in public_people().filter(organisation__in=pks):
+        links[person.organisation_id].append((person.name, person.get_absolute_url()))
+    return links
 
 
 def texts_of(hit):
@@ -234,6 +310,8 @@ def texts_of(hit):
         "report": lambda: [obj.subtitle, obj.summary],
         "dispatch": lambda: [obj.body, obj.transcript],
         "symposium": lambda: [obj.theme, obj.description],
+        "person": lambda: [obj.title, obj.bio],
+        "organisation": lambda: [],
     }[hit.kind]()
 
 

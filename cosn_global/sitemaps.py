@@ -7,6 +7,8 @@ from delegations.sitemaps import DelegationSitemap, DispatchSitemap, ReportSitem
 from pagecache import version
 from symposium.sitemaps import SymposiumSitemap
 
+from .people import public_people
+
 
 class OverviewSitemap(Sitemap):
     """The landing page, the lists and the map of past trips."""
@@ -31,10 +33,24 @@ class OverviewSitemap(Sitemap):
         return self._changed_at
 
 
+class PersonSitemap(Sitemap):
+    """People's pages: only of those something public names (see people.py)."""
+
+    def items(self):
+        return public_people().order_by("slug")
+
+    def lastmod(self, person):
+        # A person's page lists what they took part in, which changes with any edit.
+        if not hasattr(self, "_changed_at"):
+            self._changed_at = version.current()[1]
+        return self._changed_at
+
+
 SITEMAPS = {
     "pages": OverviewSitemap,
     "delegations": DelegationSitemap,
     "reports": ReportSitemap,
     "dispatches": DispatchSitemap,
     "symposia": SymposiumSitemap,
+    "people": PersonSitemap,
 }

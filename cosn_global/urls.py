@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from pagecache.decorators import cache_public_page
 
-from . import calendars, feeds, health, search, views
+from . import calendars, feeds, health, people, search, views
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", cache_public_page(views.LandingView.as_view()), name="landing"),
     path("search/", cache_public_page(search.SearchView.as_view()), name="search"),
+    path("people/<slug:slug>/", cache_public_page(people.PersonView.as_view()), name="person"),
     path("calendar.ics", cache_public_page(calendars.upcoming_calendar), name="calendar"),
     path("feeds/latest/", cache_public_page(feeds.LatestFeed()), name="feed-latest"),
     path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

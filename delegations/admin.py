@@ -19,9 +19,12 @@ from .models import (
     Destination,
     Dispatch,
     Inquiry,
+    ItineraryDay,
     Photo,
     Report,
+    Testimonial,
     Topic,
+    Visit,
 )
 
 
@@ -94,8 +97,9 @@ class ReportInline(ReportLanguages, StackedPart):
         ("title", "subtitle"),
         "slug",
         ("alternate_title", "alternate_language"),
-        ("language", "published_on"),
+        ("language", "published_on", "page_count"),
         "summary",
+        "key_findings",
         ("file", "external_url", "not_online"),
         ("cover_image", "cover_alt"),
         ("is_published", "order"),
@@ -114,12 +118,49 @@ class DispatchInline(StackedPart):
         "body",
         "external_url",
         ("audio_file", "audio_url"),
+        ("audio_size", "duration"),
         "transcript",
     ]
     prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["author"]
     extra = 0
     show_change_link = True
     classes = ["collapse"]
+
+
+class ItineraryDayInline(StackedPart):
+    model = ItineraryDay
+    fields = [("date", "day_number"), "city", "order"]
+    extra = 0
+    # The day's visits are edited on the day's own page.
+    show_change_link = True
+
+
+class TestimonialInline(StackedPart):
+    model = Testimonial
+    fields = ["person", "quote", ("on_landing", "order")]
+    autocomplete_fields = ["person"]
+    extra = 0
+
+
+class VisitInline(StackedPart):
+    model = Visit
+    fields = [("kind", "name"), "url", "description", "order"]
+    extra = 0
+
+
+@admin.register(ItineraryDay)
+class ItineraryDayAdmin(ContentAdmin):
+    """A day of a trip's itinerary, with its visits (reached from the trip's page).
+
+    Registered before DelegationAdmin, so that History keeps each day with its visits.
+    """
+
+    list_display = ["__str__", "delegation"]
+    list_select_related = ["delegation"]
+    search_fields = ["city", "delegation__title", "visits__name"]
+    autocomplete_fields = ["delegation"]
+    inlines = [VisitInline]
 
 
 @admin.register(Delegation)
@@ -135,8 +176,16 @@ class DelegationAdmin(ContentAdmin):
     list_editable = ["is_published"]
     search_fields = ["title", "summary", "destinations__place", "destinations__country__name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["contacts", "topics"]
-    inlines = [DestinationInline, PartnerInline, PhotoInline, ReportInline, DispatchInline]
+    autocomplete_fields = ["contacts", "delegates", "topics"]
+    inlines = [
+        DestinationInline,
+        PartnerInline,
+        ItineraryDayInline,
+        PhotoInline,
+        ReportInline,
+        DispatchInline,
+        TestimonialInline,
+    ]
     readonly_fields = ["created_at", "updated_at"]
     save_on_top = True
     fieldsets = [
@@ -150,6 +199,7 @@ class DelegationAdmin(ContentAdmin):
             "Contact and registration",
             {"fields": ["contacts", "registration", ("agenda_file", "agenda_url")]},
         ),
+        ("Delegates", {"fields": ["delegates"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -181,7 +231,17 @@ class ReportAdmin(ReportLanguages, ContentAdmin):
     fieldsets = [
         (None, {"fields": ["delegation", "title", "subtitle", "slug", "is_published"]}),
         ("Languages", {"fields": ["language", ("alternate_title", "alternate_language")]}),
-        ("Content", {"fields": ["published_on", "summary", ("cover_image", "cover_alt")]}),
+        (
+            "Content",
+            {
+                "fields": [
+                    ("published_on", "page_count"),
+                    "summary",
+                    "key_findings",
+                    ("cover_image", "cover_alt"),
+                ]
+            },
+        ),
         ("Download", {"fields": ["file", "external_url", "not_online"]}),
         ("Order", {"fields": ["order"], "classes": ["collapse"]}),
     ]
@@ -216,9 +276,9 @@ class DispatchAdmin(ContentAdmin):
     list_display = ["title", "kind", "delegation", "author", "published_on", "is_published"]
     list_select_related = ["delegation"]
     list_filter = ["kind", "is_published"]
-    search_fields = ["title", "author", "delegation__title"]
+    search_fields = ["title", "author__name", "delegation__title"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["delegation"]
+    autocomplete_fields = ["delegation", "author"]
     date_hierarchy = "published_on"
 
 

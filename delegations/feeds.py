@@ -116,6 +116,7 @@ class PodcastFeed(Feed):
         dispatches = (
             Dispatch.objects.published()
             .filter(delegation=delegation, kind=Dispatch.Kind.PODCAST)
+            .select_related("author")
             .order_by("-published_on", "-pk")
         )
         if not dispatches:
@@ -184,7 +185,8 @@ class PodcastFeed(Feed):
         return start_of_day(item.dispatch.published_on)
 
     def item_author_name(self, item):
-        return item.dispatch.author or None
+        author = item.dispatch.author
+        return author.name if author else None
 
     def item_enclosures(self, item):
         return [item.enclosure] if item.enclosure else []

@@ -6,9 +6,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 
 from core.dates import DateSpan, DateSpanQuerySet, date_span_constraints
-from core.models import Contact, Partner
+from core.models import Partner, Person
 from core.renditions import Renditions
 from core.richtext import RichTextField, plain_text
 from core.structured_data import PreviewImage
@@ -107,7 +108,7 @@ def listing_relations():
         # A card links to its reports but does not show their summaries.
         models.Prefetch(
             "reports",
-            queryset=Report.objects.published().defer("summary"),
+            queryset=Report.objects.published().defer("summary", "key_findings"),
             to_attr="published_reports",
         ),
     )
@@ -168,10 +169,19 @@ class Delegation(Renditions, DateSpan):
         Topic, blank=True, related_name="delegations", verbose_name="topics and focus areas"
     )
     contacts = models.ManyToManyField(
-        Contact,
+        Person,
         blank=True,
-        related_name="delegations",
+        related_name="contact_for",
         help_text="Whom visitors should contact about this trip.",
+    )
+    delegates = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="trips",
+        help_text=(
+            "Who went. Only people who agreed to be listed (see each person's record) are "
+            "named on the trip's page."
+        ),
     )
     registration = RichTextField(
         "how to register or ask",
@@ -379,7 +389,11 @@ class Report(models.Model):
         help_text="The language of the title in another language.",
     )
     published_on = models.DateField("publication date", null=True, blank=True)
+    page_count = models.PositiveSmallIntegerField("pages", null=True, blank=True)
     summary = RichTextField("summary and key takeaways", blank=True)
+    key_findings = RichTextField(
+        blank=True, help_text="The report's findings, as a list or short sections."
+    )
     file = models.FileField(
         "PDF file",
         upload_to=sanitised_upload_to("reports"),
@@ -543,7 +557,9 @@ class Dispatch(models.Model):
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.BLOG)
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=250, help_text="Filled in from the title.")
-    author = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="dispatches"
+    )
     published_on = models.DateField("date", default=timezone.localdate)
     body = RichTextField(blank=True, help_text="The post, or the episode's notes.")
     external_url = models.URLField(
@@ -553,6 +569,16 @@ class Dispatch(models.Model):
         upload_to=sanitised_upload_to("dispatches/audio"), validators=[validate_audio], blank=True
     )
     audio_url = models.URLField("audio link", blank=True)
+    audio_size = models.PositiveBigIntegerField(
+        "audio file size (bytes)",
+        null=True,
+        blank=True,
+        help_text="Measured when the audio is uploaded here; for audio elsewhere, enter it "
+        "if known: podcast apps use it.",
+    )
+    duration = models.DurationField(
+        blank=True, null=True, help_text="How long the episode lasts, e.g. 0:42:10."
+    )
     transcript = RichTextField(blank=True, help_text="For podcast episodes.")
     is_published = models.BooleanField("published", default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -578,6 +604,11 @@ class Dispatch(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.audio_file:
+            self.audio_size = self.audio_file.size
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(
             "delegations:dispatch-detail",
@@ -595,6 +626,81 @@ class Dispatch(models.Model):
     @property
     def audio_source(self):
         return self.audio_file.url if self.audio_file else self.audio_url
+
+
+class ItineraryDay(models.Model):
+    """A day of a trip: where the delegation was, and what it visited."""
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="itinerary")
+    date = models.DateField(null=True, blank=True)
+    day_number = models.PositiveSmallIntegerField(
+        "day", null=True, blank=True, help_text="Day 1, 2, 3... when the date is not known."
+    )
+    city = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "date", "day_number", "pk"]
+        verbose_name = "day of the itinerary"
+        verbose_name_plural = "itinerary"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date__isnull=False) | Q(day_number__isnull=False),
+                name="itinerary_day_has_date_or_number",
+                violation_error_message="Give the day's date, or its number (day 1, 2, 3...).",
+            ),
+        ]
+
+    def __str__(self):
+        when = (
+            f"{self.date:%B} {self.date.day}, {self.date.year}"
+            if self.date
+            else f"Day {self.day_number}"
+        )
+        return f"{when}: {self.city}"
+
+
+class Visit(models.Model):
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "School"
+        MINISTRY = "ministry", "Ministry or government"
+        COMPANY = "company", "Company"
+        OTHER = "other", "Other"
+
+    day = models.ForeignKey(ItineraryDay, on_delete=models.CASCADE, related_name="visits")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.SCHOOL)
+    name = models.CharField(max_length=200, help_text="E.g. “Escola Secundária de Camões”.")
+    url = models.URLField("website", blank=True)
+    description = models.TextField(max_length=1000, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Testimonial(models.Model):
+    """A delegate's words about the trip."""
+
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.CASCADE, related_name="testimonials"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="testimonials")
+    quote = models.TextField(max_length=1000)
+    on_landing = models.BooleanField(
+        "also on the landing page",
+        default=False,
+        help_text="Show it on the Global Leadership page too.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.person.name}: “{Truncator(self.quote).words(8)}”"
 
 
 class Inquiry(models.Model):

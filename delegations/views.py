@@ -17,10 +17,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, TemplateView
 
-from core.models import Contact, Section
+from core.models import Person, Section
 from core.views import PreviewMixin
 
 from . import geo, inquiries
@@ -30,21 +29,15 @@ from .models import (
     DelegationPartner,
     Destination,
     Dispatch,
+    ItineraryDay,
     Photo,
     Report,
+    Testimonial,
     listing_relations,
 )
 from .structured_data import delegation_event, delegation_report
 
 logger = logging.getLogger(__name__)
-
-
-def lazy_contact_section():
-    """The delegations section, for its contact: read only if the page shows the contact.
-
-    Most trip and report pages name their own contacts or offer their report online.
-    """
-    return SimpleLazyObject(lambda: Section.for_page("delegations")["delegations"])
 
 
 class ArchiveFilter:
@@ -198,6 +191,7 @@ class DelegationDetailView(PreviewMixin, DetailView):
         staff = self.request.user.is_staff
         reports = Report.objects.all() if staff else Report.objects.published()
         dispatches = Dispatch.objects.all() if staff else Dispatch.objects.published()
+        dispatches = dispatches.select_related("author")
         return (
             super()
             .get_queryset()
@@ -206,19 +200,28 @@ class DelegationDetailView(PreviewMixin, DetailView):
                 Prefetch(
                     "partners", queryset=DelegationPartner.objects.select_related("organisation")
                 ),
-                Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),
+                Prefetch("contacts", queryset=Person.objects.select_related("organisation")),
                 "topics",
                 Prefetch("photos", queryset=Photo.objects.all()),
                 # The page links to each report; their summaries are on their own pages.
-                Prefetch("reports", queryset=reports.defer("summary")),
+                Prefetch("reports", queryset=reports.defer("summary", "key_findings")),
                 Prefetch("dispatches", queryset=dispatches),
+                Prefetch("itinerary", queryset=ItineraryDay.objects.prefetch_related("visits")),
+                # Only those who agreed to be named.
+                Prefetch(
+                    "delegates",
+                    queryset=Person.objects.filter(listed=True).select_related("organisation"),
+                ),
+                Prefetch(
+                    "testimonials",
+                    queryset=Testimonial.objects.select_related("person__organisation"),
+                ),
             )
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_upcoming"] = self.object.is_upcoming()
-        context["contact_section"] = lazy_contact_section()
         context["structured_data"] = delegation_event(self.object, self.request)
         if context["is_upcoming"] and self.object.is_published:
             context.setdefault("inquiry_form", InquiryForm())
@@ -309,7 +312,6 @@ class ReportDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["contact_section"] = lazy_contact_section()
         context["structured_data"] = delegation_report(self.object, self.request)
         return context
 
@@ -322,5 +324,5 @@ class DispatchDetailView(PreviewMixin, DetailView):
             super()
             .get_queryset()
             .filter(delegation__slug=self.kwargs["delegation_slug"])
-            .select_related("delegation")
+            .select_related("delegation", "author")
         )

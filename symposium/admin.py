@@ -2,13 +2,27 @@ from django.contrib import admin
 
 from core.admin import ContentAdmin, StackedPart
 
-from .models import Resource, Symposium, SymposiumPartner
+from .models import Resource, Session, Symposium, SymposiumPartner
 
 
 class PartnerInline(StackedPart):
     model = SymposiumPartner
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "order"]
+    extra = 0
+
+
+class SessionInline(StackedPart):
+    model = Session
+    fields = [
+        ("day", "start", "end", "room"),
+        "title",
+        "description",
+        "speakers",
+        "moderators",
+        "order",
+    ]
+    autocomplete_fields = ["speakers", "moderators"]
     extra = 0
 
 
@@ -25,10 +39,24 @@ class SymposiumAdmin(ContentAdmin):
     list_filter = ["is_published"]
     list_editable = ["is_published"]
     search_fields = ["title", "theme", "description"]
-    inlines = [PartnerInline, ResourceInline]
+    inlines = [PartnerInline, SessionInline, ResourceInline]
+    autocomplete_fields = ["registration_contact"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["year", "title", "theme", "is_published"]}),
-        ("Date and place", {"fields": ["date_precision", ("start_date", "end_date"), "location"]}),
+        (
+            "Date and place",
+            {
+                "fields": [
+                    "date_precision",
+                    ("start_date", "end_date"),
+                    ("start_time", "end_time", "time_zone"),
+                    "location",
+                    ("venue_name", "venue_city"),
+                    "venue_address",
+                ]
+            },
+        ),
+        ("How to attend", {"fields": ["registration_url", "registration_contact"]}),
         ("Description", {"fields": ["description"]}),
     ]

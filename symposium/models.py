@@ -1,3 +1,7 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -6,9 +10,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import DatePrecision, DateSpan, DateSpanQuerySet, date_span_constraints
-from core.models import Partner
+from core.models import Partner, Person
 from core.richtext import RichTextField
 from core.validators import sanitised_upload_to, validate_resource
+
+
+def site_time_zone():
+    return settings.TIME_ZONE
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            "“%(value)s” is not a time zone. Give one such as America/New_York or Europe/Paris.",
+            params={"value": value},
+        )
 
 
 def upcoming_editions(today=None):
@@ -77,6 +93,30 @@ class Symposium(DateSpan):
         blank=True,
         help_text="Where it is held, e.g. “At CoSN's Annual Conference”.",
     )
+    start_time = models.TimeField(
+        null=True, blank=True, help_text="When it begins on its first day, if known."
+    )
+    end_time = models.TimeField(null=True, blank=True, help_text="When it ends on its last day.")
+    time_zone = models.CharField(
+        max_length=64,
+        validators=[validate_time_zone],
+        default=site_time_zone,
+        help_text="The venue's time zone, which the times above are in, e.g. America/Chicago.",
+    )
+    venue_name = models.CharField("venue", max_length=200, blank=True)
+    venue_city = models.CharField("city", max_length=100, blank=True)
+    venue_address = models.TextField("address", max_length=500, blank=True)
+    registration_url = models.URLField(
+        "registration link", blank=True, help_text="Where to register, e.g. the conference's page."
+    )
+    registration_contact = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whom to ask about attending, if there is no link or as well as it.",
+    )
     description = RichTextField(blank=True)
     is_published = models.BooleanField("published", default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -119,6 +159,21 @@ class Symposium(DateSpan):
         """As upcoming_editions() says, for this edition."""
         today = today or timezone.localdate()
         return self.end_date >= today if self.end_date else self.year >= today.year
+
+    @property
+    def starts_at(self):
+        """The first day at its start time, in the venue's zone; None without both."""
+        if not (self.exact_days and self.start_time):
+            return None
+        zone = zoneinfo.ZoneInfo(self.time_zone)
+        return datetime.datetime.combine(self.start_date, self.start_time, zone)
+
+    @property
+    def ends_at(self):
+        if not (self.exact_days and self.end_time):
+            return None
+        zone = zoneinfo.ZoneInfo(self.time_zone)
+        return datetime.datetime.combine(self.end_date, self.end_time, zone)
 
     @property
     def when(self):
@@ -170,3 +225,48 @@ class Resource(models.Model):
     @property
     def href(self):
         return self.file.url if self.file else self.url
+
+
+class Session(models.Model):
+    """A part of an edition's programme."""
+
+    symposium = models.ForeignKey(Symposium, on_delete=models.CASCADE, related_name="sessions")
+    day = models.DateField(null=True, blank=True, help_text="Leave empty for a one-day edition.")
+    start = models.TimeField(null=True, blank=True)
+    end = models.TimeField(null=True, blank=True)
+    title = models.CharField(max_length=250)
+    description = RichTextField(blank=True)
+    room = models.CharField(max_length=100, blank=True)
+    speakers = models.ManyToManyField(Person, blank=True, related_name="sessions_spoken")
+    moderators = models.ManyToManyField(Person, blank=True, related_name="sessions_moderated")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "start", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gt=models.F("start")),
+                name="session_ends_after_it_starts",
+                violation_error_message="A session must end after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def moment(self, time):
+        """The session's day at `time`, in its edition's zone (None if either is unknown)."""
+        day = self.day or self.symposium.start_date
+        if not (day and time):
+            return None
+        return datetime.datetime.combine(day, time, zoneinfo.ZoneInfo(self.symposium.time_zone))
+
+    @property
+    def starts_at(self):
+        return self.moment(self.start)
+
+    @property
+    def ends_at(self):
+        return self.moment(self.end)

@@ -100,6 +100,8 @@ def delegation_post_data(country, **overrides):
         **management_form("photos"),
         **management_form("reports"),
         **management_form("dispatches"),
+        **management_form("itinerary"),
+        **management_form("testimonials"),
         "_save": "Save",
     }
     data.update(overrides)

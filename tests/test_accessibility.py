@@ -25,7 +25,7 @@ from PIL import Image
 
 from core.dates import DatePrecision
 from core.models import Section
-from core.tests.factories import ContactFactory, OrganisationFactory, SectionFactory
+from core.tests.factories import OrganisationFactory, PersonFactory, SectionFactory
 from delegations.models import Dispatch
 from delegations.tests.factories import (
     CountryFactory,
@@ -74,7 +74,7 @@ def site(live_server):
     Pages reached by submitting a form are opened by `visit()`.
     """
     today = timezone.localdate()
-    desk = ContactFactory(name="Delegations Desk", email="desk@cosn.example")
+    desk = PersonFactory(name="Delegations Desk", email="desk@cosn.example")
     SectionFactory(
         key=Section.Key.GLOBAL_LEADERSHIP,
         heading="Global Leadership",
@@ -99,7 +99,7 @@ def site(live_server):
         hero_alt="Delegates outside a school",
     )
     past.topics.add(TopicFactory(name="Digital equity"))
-    past.contacts.add(ContactFactory())
+    past.contacts.add(PersonFactory())
     DelegationPartnerFactory(delegation=past, organisation=unesco)
     PhotoFactory(delegation=past, image=jpeg(), alt_text="A classroom of pupils")
     PhotoFactory(delegation=past)  # no picture yet: the placeholder

@@ -31,6 +31,9 @@ INLINE_ONLY = {
     "delegations.DelegationPartner",
     "symposium.SymposiumPartner",
     "symposium.Resource",
+    "symposium.Session",
+    "delegations.Visit",
+    "delegations.Testimonial",
 }
 
 

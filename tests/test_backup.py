@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from PIL import Image
 
-from core.tests.factories import ContactFactory
+from core.tests.factories import PersonFactory
 from cosn_global.management.commands.backup_site import walk
 from delegations.models import Delegation, Dispatch
 from delegations.tests.factories import (
@@ -40,7 +40,7 @@ def jpeg():
 def content(seeded):
     portugal = Delegation.objects.get(slug="portugal-2013")
     portugal.topics.add(TopicFactory(name="School networks"))
-    portugal.contacts.add(ContactFactory())
+    portugal.contacts.add(PersonFactory())
     portugal.hero_image = jpeg()
     portugal.hero_alt = "Lisbon harbour"
     portugal.save()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from PIL import Image
 from reversion.models import Version
 
-from core.models import Contact
+from core.models import Person
 from delegations.models import Delegation, Photo
 from tests.helpers import admin_url, axe_violations
 
@@ -144,7 +144,7 @@ def test_dates_without_a_time_have_no_time_zone_note(browser, live_server, edito
 def admin_pages(live_server):
     """The admin pages the site changes, as {name: path}."""
     trip = Delegation.objects.get(slug="portugal-2013")
-    irene = Contact.objects.get(email="ispero@cosn.org")
+    irene = Person.objects.get(email="ispero@cosn.org")
     version = Version.objects.get_for_object(trip).first()
     return {
         "index": admin_url(Delegation, "changelist").rsplit("delegations/", 1)[0],
@@ -153,7 +153,7 @@ def admin_pages(live_server):
         "compare": admin_url(Delegation, "compare", trip.pk)
         + f"?older={version.pk}&newer={version.pk}",
         "restore a version": admin_url(Delegation, "revision", trip.pk, version.pk),
-        "delete refused": admin_url(Contact, "delete", irene.pk),
+        "delete refused": admin_url(Person, "delete", irene.pk),
         "delete": admin_url(Delegation, "delete", trip.pk),
     }
 

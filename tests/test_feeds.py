@@ -12,7 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from core.dates import DatePrecision
-from core.tests.factories import ContactFactory
+from core.tests.factories import PersonFactory
 from delegations.feeds import PODCAST_COVER
 from delegations.models import Dispatch
 from delegations.tests.factories import DelegationFactory, DispatchFactory, ReportFactory
@@ -168,7 +168,7 @@ class TestPodcastFeed:
         trip = DelegationFactory(
             title="Finland", slug="finland-2027", summary="Schools in Finland."
         )
-        trip.contacts.add(ContactFactory(email=""), ContactFactory(email="trips@example.org"))
+        trip.contacts.add(PersonFactory(email=""), PersonFactory(email="trips@example.org"))
         return trip
 
     def test_has_the_channel_tags_podcast_apps_need(self, client, trip):
@@ -203,7 +203,7 @@ class TestPodcastFeed:
 
     def test_the_owner_has_no_email_without_a_contact_email(self, client):
         trip = DelegationFactory()
-        trip.contacts.add(ContactFactory(email=""))
+        trip.contacts.add(PersonFactory(email=""))
         DispatchFactory(delegation=trip, kind=PODCAST, audio_url="https://cdn.example.org/1.mp3")
         response = client.get(podcast_url(trip))
         assert parse(response, "application/rss+xml").feed.publisher_detail == {"name": "CoSN"}

@@ -114,13 +114,13 @@ def upcoming(seeded):
 
     from django.utils import timezone
 
-    from core.tests.factories import ContactFactory
+    from core.tests.factories import PersonFactory
     from delegations.tests.factories import DelegationFactory
 
     trip = DelegationFactory(
         title="Upcoming trip", start_date=timezone.localdate() + datetime.timedelta(days=60)
     )
-    trip.contacts.add(ContactFactory())
+    trip.contacts.add(PersonFactory())
     return trip
 
 

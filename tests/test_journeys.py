@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from core.tests.factories import ContactFactory, SectionFactory
+from core.tests.factories import PersonFactory, SectionFactory
 from delegations.models import Delegation, Inquiry
 from delegations.tests.factories import DelegationFactory, ReportFactory
 from symposium.tests.factories import SymposiumFactory
@@ -59,7 +59,7 @@ def test_a_visitor_reads_a_past_delegation_its_report_the_symposia_searches_and_
         start_date=start,
         end_date=start + datetime.timedelta(days=5),
     )
-    upcoming.contacts.add(ContactFactory(name="Jo Organiser", email="jo@cosn.example"))
+    upcoming.contacts.add(PersonFactory(name="Jo Organiser", email="jo@cosn.example"))
 
     # From the landing page to the past delegation, and its report.
     page.goto(live_server.url + "/")

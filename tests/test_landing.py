@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from core.models import Section
-from core.tests.factories import ContactFactory
+from core.tests.factories import PersonFactory
 from delegations.tests.factories import (
     DelegationFactory,
 )
@@ -40,7 +40,7 @@ class TestLanding:
         # The seed names no one for the section as a whole.
         assert "ispero@cosn.org" not in page
         section = Section.objects.get(key="delegations")
-        section.contact = ContactFactory(name="Ana Desk", email="desk@cosn.example")
+        section.contact = PersonFactory(name="Ana Desk", email="desk@cosn.example")
         section.save()
         with on(TODAY):
             assert 'href="mailto:desk@cosn.example"' in text(client.get("/"))

@@ -30,14 +30,35 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("delegations", "0004_validated_uploads"), ("symposium", "0002_validated_uploads")]
 MOVED = {
     "delegations.organisation": "core.organisation",
-    "delegations.contact": "core.contact",
+    "delegations.contact": "core.person",
     "delegations.section": "core.section",
     "delegations.contentversion": "pagecache.contentversion",
     "delegations.appearance": "delegations.delegationpartner",
 }
 HISTORY = {"reversion.revision", "reversion.version"}
 # Columns that migrations after BEFORE added: not there to compare.
-ADDED = {"delegations.dispatch": {"updated_at"}, "delegations.delegation": {"promotion"}}
+ADDED = {
+    "core.person": {"slug", "photo", "photo_alt", "bio", "listed"},
+    "delegations.dispatch": {"updated_at", "audio_size", "duration"},
+    "delegations.delegation": {"promotion"},
+    "delegations.report": {"page_count", "key_findings"},
+    "symposium.symposium": {
+        "start_time",
+        "end_time",
+        "time_zone",
+        "venue_name",
+        "venue_city",
+        "venue_address",
+        "registration_url",
+        "registration_contact_id",
+    },
+}
+# Columns whose name changed with what they hold: a contact is a person, a dispatch's
+# author (a name) is one too.
+RENAMED = {
+    "delegations.delegation_contacts": {"contact_id": "person_id"},
+    "delegations.dispatch": {"author": "author_id"},
+}
 APPS = (
     "core",
     "pagecache",
@@ -189,9 +210,11 @@ def rows(registry):
             continue
         for model in registry.get_app_config(app).get_models(include_auto_created=True):
             label = new_label(model._meta.label_lower)
-            skip = ADDED.get(label, set())
+            skip, names = ADDED.get(label, set()), RENAMED.get(label, {})
             values = model.objects.order_by("pk").values()
-            found[label] = [{k: v for k, v in row.items() if k not in skip} for row in values]
+            found[label] = [
+                {names.get(k, k): v for k, v in row.items() if k not in skip} for row in values
+            ]
     return found
 
 
@@ -242,9 +265,14 @@ def test_a_site_at_the_old_schema_migrates_forward_with_nothing_lost(old_schema,
     migrate()
 
     after, expected = comparable(rows(current_apps)), renamed(before)
-    assert after.keys() == expected.keys()
+    # The fill wrote no dispatch author: an empty name is no author, no person.
+    for row in expected["delegations.dispatch"]:
+        row["author_id"] = row["author_id"] or None
+    assert after.keys() >= expected.keys()
     for label, found in after.items():
-        if label in HISTORY:
+        if label not in expected:  # a table that did not exist: nothing was in it
+            assert found == [], label
+        elif label in HISTORY:
             # Kept as they were; migrate adds a first version of each record that had none.
             assert found[: len(expected[label])] == expected[label], label
         else:
@@ -252,7 +280,7 @@ def test_a_site_at_the_old_schema_migrates_forward_with_nothing_lost(old_schema,
     for model in reversion.get_registered_models():
         for obj in model.objects.all():
             assert Version.objects.get_for_object(obj).exists(), obj
-    assert all(before[label] for label in ("core.contact", "reversion.version", "admin.logentry"))
+    assert all(before[label] for label in ("core.person", "reversion.version", "admin.logentry"))
     # Nothing stored under a name that is gone, and every file is where its record says.
     assert set(storage_names()) == files
     for label in ("delegations.report", "delegations.dispatch", "symposium.resource"):
@@ -270,7 +298,7 @@ def test_history_saved_before_the_move_can_still_be_shown_and_restored(old_schem
 
     versions = Version.objects.filter(revision__comment="Changed the contact and the partner.")
     assert {v.content_type.model_class()._meta.label for v in versions} == {
-        "core.Contact",
+        "core.Person",
         "core.Organisation",
         "core.Section",
         "delegations.DelegationPartner",
@@ -296,7 +324,7 @@ def test_the_editors_keep_every_permission_they_had(old_schema):
 
     editor = User.objects.get(username="editor")
     for codename in (
-        "core.change_contact",
+        "core.change_person",
         "core.change_organisation",
         "core.change_section",
         "delegations.change_delegationpartner",

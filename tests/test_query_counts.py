@@ -7,13 +7,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.tests.factories import ContactFactory, SectionFactory
+from core.tests.factories import PersonFactory, SectionFactory
 from delegations.models import Delegation
 from delegations.tests.factories import (
     DelegationFactory,
     DispatchFactory,
     PhotoFactory,
     ReportFactory,
+    TestimonialFactory,
+    VisitFactory,
 )
 from delegations.views import DelegationListView
 from symposium.tests.factories import SymposiumFactory
@@ -37,7 +39,11 @@ def build_catalogue(trips):
         ReportFactory.create_batch(2, delegation=trip)
         PhotoFactory.create_batch(3, delegation=trip)
         DispatchFactory(delegation=trip)
-        trip.contacts.add(ContactFactory())
+        trip.contacts.add(PersonFactory())
+        trip.delegates.add(*PersonFactory.create_batch(2, listed=True))
+        TestimonialFactory(delegation=trip)
+        for day in range(2):
+            VisitFactory.create_batch(2, day__delegation=trip, day__day_number=day + 1)
     SymposiumFactory()
 
 
@@ -47,10 +53,10 @@ QUERY_LIMITS = {
     # The cards of upcoming and past trips share their places' and reports' queries.
     "delegation list": 9,
     "delegation list, page 2": 8,
-    # One more for a page that names the section's contact (no contacts of its own,
-    # or a report that is not online).
-    "delegation detail": 10,
-    "report detail": 3,
+    # Its places, partners, contacts, topics, photos, reports, posts, days with their
+    # visits, delegates and testimonials.
+    "delegation detail": 13,
+    "report detail": 2,
     "symposium list": 4,
 }
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.tests.factories import PersonFactory
 from cosn_global.search import MAX_QUERY_LENGTH, PER_PAGE, clean_query, excerpt, parse_terms
 from delegations.tests.factories import DelegationFactory, DispatchFactory, ReportFactory
 from symposium.tests.factories import SymposiumFactory
@@ -206,11 +207,12 @@ def test_query_count_does_not_grow_with_results(client, django_assert_max_num_qu
             DispatchFactory(title=f"Quito post {i}", delegation=trip)
             SymposiumFactory(title=f"Quito symposium {i}")
 
+    # One query per kind of content, then one per kind on the page shown.
     build(2)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         few = search(client, "quito")
     build(30)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         many = search(client, "quito")
     assert len(result_titles(few)) == 8
     assert len(result_titles(many)) == PER_PAGE
@@ -287,3 +289,20 @@ class TestExcerpt:
 def test_malformed_query_strings_get_a_normal_page_or_a_404(client, raw, status):
     DelegationFactory(title="Abuja")
     assert client.get(f"{SEARCH}?{raw}").status_code == status
+
+
+@pytest.mark.usefixtures("seeded")
+def test_people_and_organisations_are_found(client):
+    irene = search(client, "Irene")
+    assert '<a href="/people/irene-spero/">Irene Spero</a>' in irene
+    unesco = search(client, "UNESCO")
+    assert "Organisation" in unesco
+    assert '<a href="/symposium/2014/">2014 CoSN/UNESCO International Symposium</a>' in unesco
+
+
+@pytest.mark.django_db
+def test_people_nothing_public_names_are_not_found(client):
+    PersonFactory(name="Quiet Person")
+    DelegationFactory().delegates.add(PersonFactory(name="Unlisted Delegate", listed=False))
+    for name in ("Quiet", "Unlisted"):
+        assert "No results" in search(client, name)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from core.models import Contact, Section
+from core.models import Person, Section
 from delegations.models import Country, Delegation, Photo, Report
 from symposium.models import Symposium
 from tests.helpers import on
@@ -96,12 +96,12 @@ def test_nothing_is_invented():
     assert not Report.objects.exclude(external_url="").exists()
     assert not Photo.objects.exclude(image="").exists()
     assert not Delegation.objects.exclude(hero_image="").exists()
-    assert Contact.objects.get().title == ""
+    assert Person.objects.get().title == ""
     assert Symposium.objects.get().start_date is None
 
 
 def snapshot():
-    models = [Section, Country, Contact, Delegation, Report, Photo, Symposium]
+    models = [Section, Country, Person, Delegation, Report, Photo, Symposium]
     return {m.__name__: sorted(map(str, m.objects.values_list())) for m in models}
 
 

@@ -286,6 +286,8 @@ class TestStructuredData:
                 assert types == expected[url], url
             elif "/reports/" in url:
                 assert types == ["Report"], url
+            elif "/people/" in url:
+                assert types == ["Person"], url
             elif "/dispatches/" in url:
                 assert types == [], url
             else:

@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from core.models import Contact, Organisation, Section
+from core.models import Organisation, Person, Section
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -11,11 +11,12 @@ class OrganisationFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Organisation {n}")
 
 
-class ContactFactory(DjangoModelFactory):
+class PersonFactory(DjangoModelFactory):
     class Meta:
-        model = Contact
+        model = Person
 
     name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"person-{n}")
     title = "Director of Programs"
     email = factory.Sequence(lambda n: f"contact{n}@example.org")
     phone = "+1 202 555 0100"

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from core.tests.factories import ContactFactory, OrganisationFactory, SectionFactory
+from core.tests.factories import OrganisationFactory, PersonFactory, SectionFactory
 from delegations.models import Delegation, Photo, Report
 from delegations.tests.factories import CountryFactory, DelegationFactory
 from tests.helpers import (
@@ -148,7 +148,7 @@ class TestThingsInUseCannotBeDeleted:
 
     def test_a_contact_of_a_trip(self, staff_client):
         trip = DelegationFactory(title="Finland")
-        contact = ContactFactory()
+        contact = PersonFactory()
         trip.contacts.add(contact)
         page = self.assert_protected(staff_client, contact, trip)
         assert f"Delegation “{trip}”" in page
@@ -168,18 +168,18 @@ class TestThingsInUseCannotBeDeleted:
     def test_the_sections_contact_is_refused_for_the_real_reason_even_to_a_superuser(
         self, admin_client
     ):
-        contact = ContactFactory()
+        contact = PersonFactory()
         section = SectionFactory(contact=contact)
         self.assert_protected(admin_client, contact, section)
 
     def test_an_unused_contact_can_be_deleted(self, staff_client):
-        contact = ContactFactory()
+        contact = PersonFactory()
         staff_client.post(admin_url(type(contact), "delete", contact.pk), {"post": "yes"})
         assert not type(contact).objects.filter(pk=contact.pk).exists()
 
     def test_bulk_delete_is_refused_too(self, staff_client):
         trip = DelegationFactory(title="Finland")
-        contact = ContactFactory()
+        contact = PersonFactory()
         trip.contacts.add(contact)
         staff_client.post(
             admin_url(type(contact), "changelist"),

@@ -12,6 +12,7 @@ from core.moved_models import MoveModel
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('auth', '0012_alter_user_first_name_max_length'),
         ('delegations', '0006_moved_models'),
     ]
 

@@ -12,9 +12,12 @@ from delegations.models import (
     Destination,
     Dispatch,
     Inquiry,
+    ItineraryDay,
     Photo,
     Report,
+    Testimonial,
     Topic,
+    Visit,
 )
 
 
@@ -107,7 +110,7 @@ class DispatchFactory(DjangoModelFactory):
     delegation = factory.SubFactory(DelegationFactory)
     title = factory.Sequence(lambda n: f"Day {n} in the classroom")
     slug = factory.Sequence(lambda n: f"day-{n}")
-    author = "A. Delegate"
+    author = factory.SubFactory("core.tests.factories.PersonFactory", name="A. Delegate")
     published_on = datetime.date(2013, 10, 8)
     body = "<p>What we saw today.</p>"
 
@@ -123,3 +126,31 @@ class InquiryFactory(DjangoModelFactory):
     role = "Superintendent"
     message = "Is there still room on this delegation? We would like to visit the schools."
     consent = True
+
+
+class ItineraryDayFactory(DjangoModelFactory):
+    class Meta:
+        model = ItineraryDay
+
+    delegation = factory.SubFactory(DelegationFactory)
+    day_number = factory.Sequence(lambda n: n % 10 + 1)
+    city = "Lisbon"
+
+
+class VisitFactory(DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    day = factory.SubFactory(ItineraryDayFactory)
+    name = factory.Sequence(lambda n: f"Escola {n}")
+
+
+class TestimonialFactory(DjangoModelFactory):
+    __test__ = False  # a factory, though pytest would collect a class named Test...
+
+    class Meta:
+        model = Testimonial
+
+    delegation = factory.SubFactory(DelegationFactory)
+    person = factory.SubFactory("core.tests.factories.PersonFactory")
+    quote = "The best professional learning I have had."

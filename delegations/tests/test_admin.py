@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.dates import DatePrecision
-from core.tests.factories import ContactFactory
+from core.tests.factories import PersonFactory
 from delegations.models import Country, Delegation, Inquiry, Photo, Report
 from delegations.tests import factories
 from tests.helpers import (
@@ -683,10 +683,10 @@ def test_report_languages_offer_the_ones_in_use_first(staff_client):
 
 def test_deleting_a_trip_names_the_links_it_removes_and_the_contacts_it_keeps(staff_client):
     trip = factories.DelegationFactory()
-    trip.contacts.add(ContactFactory(name="Irene Spero", email="ispero@cosn.org"))
+    trip.contacts.add(PersonFactory(name="Irene Spero", email="ispero@cosn.org"))
     page = staff_client.get(admin_url(Delegation, "delete", trip.pk)).content.decode()
-    assert "Link to contact “Irene Spero (ispero@cosn.org)” (the contact itself is kept)" in page
-    assert "Links to contacts: 1" in page
+    assert "Link to “Irene Spero (ispero@cosn.org)” (contacts; the person itself is kept)" in page
+    assert "Links to people: 1" in page
     assert "Delegation_contacts object" not in page
 
 

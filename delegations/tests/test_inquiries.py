@@ -21,7 +21,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from core.tests.factories import ContactFactory, SectionFactory
+from core.tests.factories import PersonFactory, SectionFactory
 from delegations.models import Inquiry
 from delegations.tests.factories import DelegationFactory, InquiryFactory
 from pagecache import version
@@ -106,9 +106,9 @@ def trip(db):
         destinations=["Finland"],
     )
     trip.contacts.add(
-        ContactFactory(name="Jo Organiser", email="jo@cosn.example"),
-        ContactFactory(name="Sam Helper", email="sam@cosn.example"),
-        ContactFactory(name="No Email", email=""),
+        PersonFactory(name="Jo Organiser", email="jo@cosn.example"),
+        PersonFactory(name="Sam Helper", email="sam@cosn.example"),
+        PersonFactory(name="No Email", email=""),
     )
     return trip
 
@@ -278,7 +278,7 @@ class TestSending:
 
     def test_without_trip_contacts_the_section_contact_is_emailed(self, client, trip):
         trip.contacts.clear()
-        SectionFactory(contact=ContactFactory(name="Section Desk", email="desk@cosn.example"))
+        SectionFactory(contact=PersonFactory(name="Section Desk", email="desk@cosn.example"))
         submit(client, trip)
         assert mail.outbox[0].to == ["desk@cosn.example"]
         assert Inquiry.objects.get().email_status == Inquiry.EmailStatus.SENT
@@ -694,11 +694,11 @@ def live_site(tmp_path):
         "-v0",
         "-c",
         "import datetime; from django.utils import timezone;"
-        "from delegations.models import Contact, Delegation;"
+        "from core.models import Person; from delegations.models import Delegation;"
         "start = timezone.localdate() + datetime.timedelta(days=30);"
         "trip = Delegation.objects.create(title='Load test', slug='load-test',"
         " start_date=start, end_date=start + datetime.timedelta(days=4), is_published=True);"
-        "trip.contacts.add(Contact.objects.create(name='Organiser', email='o@example.org'))",
+        "trip.contacts.add(Person.objects.create(name='Organiser', email='o@example.org'))",
         env=env,
     )
     with Gunicorn(env, tmp_path / "gunicorn.log", stop_timeout=30) as server:

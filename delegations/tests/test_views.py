@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from core.tests.factories import ContactFactory, OrganisationFactory, SectionFactory
+from core.tests.factories import OrganisationFactory, PersonFactory, SectionFactory
 from delegations.models import Delegation
 from delegations.tests.factories import (
     DelegationFactory,
@@ -77,7 +77,7 @@ class TestDelegationDetail:
     def test_shows_every_part_of_a_trip(self, client):
         trip = DelegationFactory(title="Finland", destinations=["Finland"])
         trip.topics.add(TopicFactory(name="Teacher training"))
-        trip.contacts.add(ContactFactory(name="Ada Contact", phone="+1 202 555 0199"))
+        trip.contacts.add(PersonFactory(name="Ada Contact", phone="+1 202 555 0199"))
         DelegationPartnerFactory(delegation=trip, organisation__name="Nordic Partner")
         DispatchFactory(delegation=trip, title="Notes from Helsinki")
         page = text(client.get(trip.get_absolute_url()))
@@ -105,7 +105,7 @@ def test_report_download_link_states_format_and_size(client):
 
 @pytest.mark.django_db
 def test_past_trips_and_reports_do_not_present_the_sections_contact_as_theirs(client):
-    SectionFactory(key="delegations", contact=ContactFactory(name="Ana Archivist"))
+    SectionFactory(key="delegations", contact=PersonFactory(name="Ana Archivist"))
     offline = ReportFactory(external_url="", not_online=True)
     assert "Ana Archivist" not in text(client.get(offline.get_absolute_url()))
     assert "Ana Archivist" not in text(client.get(offline.delegation.get_absolute_url()))
@@ -116,7 +116,7 @@ def test_trip_page_query_count_does_not_grow_with_contacts_and_partners(client):
     def trip_with(people):
         trip = DelegationFactory(start_date=D(2015, 5, 1))
         for _ in range(people):
-            trip.contacts.add(ContactFactory(organisation=OrganisationFactory()))
+            trip.contacts.add(PersonFactory(organisation=OrganisationFactory()))
             DelegationPartnerFactory(delegation=trip)
         return count_queries(client, trip.get_absolute_url())
 

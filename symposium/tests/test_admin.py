@@ -26,8 +26,10 @@ def symposium_post_data(**overrides):
         "start_date": "2027-04-12",
         "end_date": "2027-04-12",
         "location": "CoSN’s Annual Conference",
+        "time_zone": "America/New_York",
         "description": "<p>Hello</p>",
         **management_form("partners"),
+        **management_form("sessions"),
         **management_form("resources"),
         "_save": "Save",
     }

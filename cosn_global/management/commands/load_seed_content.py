@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.dates import DatePrecision
-from core.models import Contact, Organisation, Section
+from core.models import Organisation, Person, Section
 from delegations.models import Country, Delegation
 from symposium.models import Symposium
 
@@ -190,7 +190,7 @@ class Command(BaseCommand):
             self.load_symposium(dict(data))
 
     def contact(self, data):
-        contact, _ = Contact.objects.get_or_create(email=data["email"], defaults=data)
+        contact, _ = Person.objects.get_or_create(email=data["email"], defaults=data)
         return contact
 
     def country(self, name, code):
