@@ -37,7 +37,23 @@ def utc(moment):
     return moment.astimezone(datetime.UTC).replace(microsecond=0)
 
 
-def build_event(request, *, uid, summary, span, updated_at, url, location, text, category):
+def build_event(
+    request,
+    *,
+    uid,
+    summary,
+    span,
+    updated_at,
+    url,
+    location,
+    text,
+    category,
+    starts=None,
+    ends=None,
+    extra=(),
+):
+    """An event of the span's days; from `starts` to `ends` (aware datetimes, given in the
+    zone of the place) when the times are known too."""
     page = request.build_absolute_uri(url)
     event = Event()
     event.add("uid", f"{uid}@{request.get_host()}")
@@ -47,12 +63,16 @@ def build_event(request, *, uid, summary, span, updated_at, url, location, text,
     event.add("dtstamp", utc(updated_at))
     event.add("last-modified", utc(updated_at))
     event.add("sequence", sequence(updated_at))
-    event.add("dtstart", span.start_date)
-    event.add("dtend", span.end_date + datetime.timedelta(days=1))
+    if starts and ends:
+        event.add("dtstart", starts)
+        event.add("dtend", ends)
+    else:
+        event.add("dtstart", span.start_date)
+        event.add("dtend", span.end_date + datetime.timedelta(days=1))
     event.add("summary", summary)
     if location:
         event.add("location", location)
-    description = [Truncator(text).words(DESCRIPTION_WORDS), f"More: {page}"]
+    description = [Truncator(text).words(DESCRIPTION_WORDS), *extra, f"More: {page}"]
     event.add("description", "\n\n".join(part for part in description if part))
     event.add("url", page)
     event.add("categories", [category])
@@ -61,6 +81,7 @@ def build_event(request, *, uid, summary, span, updated_at, url, location, text,
 
 def new_calendar():
     calendar = Calendar()
+    # Events with a time carry their zone (TZID); the calendar then describes each zone.
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
@@ -68,6 +89,7 @@ def new_calendar():
 
 
 def calendar_response(calendar, filename=None):
+    calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type=CONTENT_TYPE)
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -18,6 +18,7 @@ class OverviewSitemap(Sitemap):
             "landing",
             "delegations:delegation-list",
             "delegations:overview",
+            "delegations:journal",
             "symposium:symposium-list",
         ]
 

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from core.models import Section
-from delegations.models import Delegation, listing_relations
+from delegations.models import Delegation, Testimonial, listing_relations
 from symposium.models import Symposium
 
 LANDING_PAST_LIMIT = 8
 LANDING_UPCOMING_LIMIT = 3
+LANDING_TESTIMONIALS = 3
 
 
 class LandingView(TemplateView):
@@ -46,6 +47,16 @@ class LandingView(TemplateView):
             past_delegations=past,
             past_count=published.past(today).count(),
             symposium=Symposium.objects.published().with_partners().current(),
+            testimonials=list(
+                Testimonial.objects.filter(on_landing=True, delegation__in=published)
+                .select_related("person", "delegation")
+                .only(
+                    "quote",
+                    *("person__name", "person__slug"),
+                    *("delegation__title", "delegation__slug"),
+                )
+                .order_by("-delegation__start_date", "order")[:LANDING_TESTIMONIALS]
+            ),
             **kwargs,
         )
 

@@ -20,12 +20,18 @@ def delegation_event(request, delegation):
         location=delegation.destinations_display,
         text=delegation.summary or plain_text(delegation.body, paragraphs=True),
         category="International Delegation",
+        extra=[itinerary_text(delegation)] if delegation.itinerary.all() else [],
     )
+
+
+def itinerary_text(delegation):
+    return "\n".join(["Day by day:", *(str(day) for day in delegation.itinerary.all())])
 
 
 def with_destinations(queryset):
     return queryset.prefetch_related(
-        Prefetch("destinations", queryset=Destination.objects.select_related("country"))
+        Prefetch("destinations", queryset=Destination.objects.select_related("country")),
+        "itinerary",
     )
 
 

@@ -7,7 +7,6 @@ A Feed instance serves every request, so nothing request-specific is stored on i
 get_object() builds plain objects that carry what the item methods need.
 """
 
-import logging
 import mimetypes
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -16,14 +15,16 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import feedgenerator
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.text import Truncator
 
 from core.dates import start_of_day
+from core.richtext import plain_text
 
+from .journal import JournalFilter
 from .models import Delegation, Dispatch
-
-logger = logging.getLogger(__name__)
 
 PUBLISHER = "CoSN"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -54,6 +55,8 @@ class PodcastFeedGenerator(feedgenerator.Rss201rev2Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        if item["duration"]:
+            handler.addQuickElement("itunes:duration", itunes_duration(item["duration"]))
         if item["transcript_url"]:
             handler.addQuickElement(
                 "podcast:transcript", None, {"url": item["transcript_url"], "type": "text/html"}
@@ -80,27 +83,28 @@ def audio_type(name):
 
 
 def audio_enclosure(request, dispatch):
-    """The episode's audio with its size and type; podcast apps download this."""
+    """The episode's audio with its size in bytes (measured on upload, or entered for
+    audio hosted elsewhere; 0, which podcast apps accept, when unknown) and type."""
+    length = str(dispatch.audio_size or 0)
     if dispatch.audio_file:
-        try:
-            length = dispatch.audio_file.size
-        except Exception:
-            # A missing file should not take the whole feed down; 0 means "unknown".
-            logger.warning("Cannot read the size of %s.", dispatch.audio_file.name, exc_info=True)
-            length = 0
         return feedgenerator.Enclosure(
             url=request.build_absolute_uri(dispatch.audio_file.url),
-            length=str(length),
+            length=length,
             mime_type=audio_type(dispatch.audio_file.name),
         )
     if dispatch.audio_url:
-        # The length of audio hosted elsewhere is unknown; RSS readers accept 0.
         return feedgenerator.Enclosure(
             url=dispatch.audio_url,
-            length="0",
+            length=length,
             mime_type=audio_type(urlparse(dispatch.audio_url).path),
         )
     return None
+
+
+def itunes_duration(duration):
+    """H:MM:SS, as podcast apps read it."""
+    seconds = int(duration.total_seconds())
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 class PodcastFeed(Feed):
@@ -192,4 +196,44 @@ class PodcastFeed(Feed):
         return [item.enclosure] if item.enclosure else []
 
     def item_extra_kwargs(self, item):
-        return {"transcript_url": item.transcript_url}
+        return {"transcript_url": item.transcript_url, "duration": item.dispatch.duration}
+
+
+class JournalFeed(Feed):
+    """The delegates' journal (journal.py) as an Atom feed: the newest posts and episodes,
+    with the journal's own filters (?trip=...&kind=...)."""
+
+    feed_type = feedgenerator.Atom1Feed
+    title = "CoSN International Delegations: the delegates' journal"
+    subtitle = "Blog posts and podcast episodes by the delegates, newest first."
+    author_name = PUBLISHER
+    language = "en"
+    limit = 30
+
+    def get_object(self, request):
+        return JournalFilter(request.GET)
+
+    def link(self, journal):
+        return reverse("delegations:journal")
+
+    def items(self, journal):
+        return journal.entries()[: self.limit]
+
+    def item_title(self, dispatch):
+        return f"{dispatch.get_kind_display()}: {dispatch.title}"
+
+    def item_description(self, dispatch):
+        text = plain_text(dispatch.body) or f"From the {dispatch.delegation.title} delegation."
+        return escape(Truncator(text).words(60))
+
+    def item_pubdate(self, dispatch):
+        return start_of_day(dispatch.published_on)
+
+    def item_updateddate(self, dispatch):
+        return dispatch.updated_at
+
+    def item_author_name(self, dispatch):
+        return dispatch.author.name if dispatch.author else None
+
+    def item_categories(self, dispatch):
+        return [dispatch.get_kind_display(), dispatch.delegation.title]

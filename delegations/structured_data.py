@@ -17,6 +17,25 @@ def place(destination):
     return result
 
 
+def itinerary_day(day):
+    """A day of the trip as a sub-event: where, when, and what was visited."""
+    result = {
+        "@type": "Event",
+        "name": str(day),
+        "location": {
+            "@type": "Place",
+            "name": day.city,
+            "address": {"@type": "PostalAddress", "addressLocality": day.city},
+        },
+    }
+    if day.date:
+        result["startDate"] = result["endDate"] = day.date.isoformat()
+    visits = [visit.name for visit in day.visits.all()]
+    if visits:
+        result["description"] = "Visits: " + "; ".join(visits) + "."
+    return result
+
+
 def delegation_event(delegation, request):
     event = {
         "@context": SCHEMA,
@@ -31,6 +50,9 @@ def delegation_event(delegation, request):
     }
     if delegation.summary:
         event["description"] = delegation.summary
+    days = [itinerary_day(day) for day in delegation.itinerary.all()]
+    if days:
+        event["subEvent"] = days
     image = delegation.preview_image
     if image:
         event["image"] = absolute(request, image.file.url)

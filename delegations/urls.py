@@ -2,7 +2,7 @@ from django.urls import path
 
 from pagecache.decorators import cache_public_page
 
-from . import calendars, feeds, views
+from . import calendars, feeds, journal, views
 
 app_name = "delegations"
 
@@ -12,6 +12,8 @@ urlpatterns = [
         cache_public_page(views.DelegationListView.as_view()),
         name="delegation-list",
     ),
+    path("journal/", cache_public_page(journal.JournalView.as_view()), name="journal"),
+    path("journal/feed/", cache_public_page(feeds.JournalFeed()), name="journal-feed"),
     path(
         "where-we-have-been/",
         cache_public_page(views.OverviewView.as_view()),

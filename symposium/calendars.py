@@ -18,9 +18,15 @@ def symposium_event(request, symposium):
         span=symposium,
         updated_at=symposium.updated_at,
         url=symposium.get_absolute_url(),
-        location=symposium.location,
+        location=", ".join(
+            part
+            for part in (symposium.venue_name, symposium.venue_city, symposium.location)
+            if part
+        ),
         text="\n\n".join(part for part in (theme, description) if part),
         category="International Symposium",
+        starts=symposium.starts_at,
+        ends=symposium.ends_at,
     )
 
 

@@ -1,9 +1,10 @@
+from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
-from core.models import Section
+from core.models import Person, Section
 from core.views import PreviewMixin
 
-from .models import Symposium
+from .models import Session, Symposium
 from .structured_data import symposium_event, symposium_series
 
 
@@ -21,9 +22,23 @@ class SymposiumDetailView(PreviewMixin, DetailView):
     model = Symposium
     slug_field = "year"
     slug_url_kwarg = "year"
-    queryset = Symposium.objects.with_partners().prefetch_related("resources")
+    queryset = (
+        Symposium.objects.with_partners()
+        .select_related("registration_contact__organisation")
+        .prefetch_related(
+            "resources",
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.prefetch_related(
+                    Prefetch("speakers", queryset=Person.objects.select_related("organisation")),
+                    "moderators",
+                ),
+            ),
+        )
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["is_upcoming"] = self.object.is_upcoming()
         context["structured_data"] = symposium_event(self.object, self.request)
         return context

@@ -300,3 +300,21 @@ class TestPodcastLink:
         trip = DelegationFactory(slug="finland")
         DispatchFactory(delegation=trip)
         assert "podcast.xml" not in client.get(trip.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_episodes_carry_their_real_size_and_duration(client):
+    trip = DelegationFactory()
+    DispatchFactory(
+        delegation=trip,
+        kind=Dispatch.Kind.PODCAST,
+        title="Hosted elsewhere",
+        body="",
+        audio_url="https://cdn.example.org/episode.mp3",
+        audio_size=12_345_678,
+        duration=datetime.timedelta(minutes=42, seconds=10),
+    )
+    response = client.get(podcast_url(trip))
+    [entry] = parse(response, "application/rss+xml").entries
+    assert entry.enclosures[0].length == "12345678"
+    assert entry.itunes_duration == "0:42:10"

@@ -18,6 +18,7 @@ from delegations.tests.factories import (
     VisitFactory,
 )
 from delegations.views import DelegationListView
+from symposium.models import Session, Symposium
 from symposium.tests.factories import SymposiumFactory
 from tests.helpers import count_queries
 
@@ -41,15 +42,19 @@ def build_catalogue(trips):
         DispatchFactory(delegation=trip)
         trip.contacts.add(PersonFactory())
         trip.delegates.add(*PersonFactory.create_batch(2, listed=True))
-        TestimonialFactory(delegation=trip)
+        TestimonialFactory(delegation=trip, on_landing=True)
         for day in range(2):
             VisitFactory.create_batch(2, day__delegation=trip, day__day_number=day + 1)
-    SymposiumFactory()
+    edition = SymposiumFactory()
+    for n in range(3):
+        session = Session.objects.create(symposium=edition, title=f"Session {n}")
+        session.speakers.add(*PersonFactory.create_batch(2))
+        session.moderators.add(PersonFactory())
 
 
 # The most queries each public page may make, however much content there is.
 QUERY_LIMITS = {
-    "landing": 9,
+    "landing": 10,
     # The cards of upcoming and past trips share their places' and reports' queries.
     "delegation list": 9,
     "delegation list, page 2": 8,
@@ -58,6 +63,13 @@ QUERY_LIMITS = {
     "delegation detail": 13,
     "report detail": 2,
     "symposium list": 4,
+    # The version, the edition, its partners, resources, and sessions with their speakers
+    # and moderators.
+    "symposium detail": 7,
+    # Trips, then a page of posts and episodes with their trips and authors.
+    "journal": 4,
+    # The person, then each list of what they took part in.
+    "person": 8,
 }
 
 
@@ -69,6 +81,9 @@ def page_urls():
         "delegation detail": first.get_absolute_url(),
         "report detail": first.reports.first().get_absolute_url(),
         "symposium list": reverse("symposium:symposium-list"),
+        "symposium detail": Symposium.objects.order_by("pk").first().get_absolute_url(),
+        "journal": reverse("delegations:journal"),
+        "person": first.delegates.order_by("pk").first().get_absolute_url(),
     }
     if Delegation.objects.count() > DelegationListView.past_per_page:
         urls["delegation list, page 2"] = reverse("delegations:delegation-list") + "?page=2"

@@ -277,6 +277,7 @@ class TestStructuredData:
             f"{SITE}/": ["Organization"],
             f"{SITE}/delegations/": [],
             f"{SITE}/where-we-have-been/": [],
+            f"{SITE}/journal/": [],
             f"{SITE}/symposium/": ["EventSeries"],
         }
 

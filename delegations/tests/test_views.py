@@ -1,4 +1,6 @@
 import datetime
+import json
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,8 +12,10 @@ from delegations.tests.factories import (
     DelegationFactory,
     DelegationPartnerFactory,
     DispatchFactory,
+    ItineraryDayFactory,
     ReportFactory,
     TopicFactory,
+    VisitFactory,
 )
 from tests.helpers import count_queries, on
 
@@ -230,3 +234,44 @@ def test_a_blog_posts_and_a_podcasts_outside_links_say_what_they_lead_to(client)
     assert "Listen to the episode on the site that published it" in text(
         client.get(episode.get_absolute_url())
     )
+
+
+@pytest.mark.django_db
+def test_a_trip_shows_its_itinerary_day_by_day_in_the_page_json_ld_and_calendar(client):
+    trip = DelegationFactory(title="Portugal", start_date=datetime.date(2027, 10, 7))
+    lisbon = ItineraryDayFactory(
+        delegation=trip, date=datetime.date(2027, 10, 7), day_number=None, city="Lisbon", order=0
+    )
+    VisitFactory(day=lisbon, name="Escola Secundária de Camões", url="https://camoes.example")
+    ItineraryDayFactory(delegation=trip, day_number=2, city="Porto", order=1)
+
+    with on(datetime.date(2027, 9, 1)):
+        page = text(client.get(trip.get_absolute_url()))
+        ics = text(client.get(reverse("delegations:delegation-calendar", args=[trip.slug])))
+
+    assert "Day by day" in page
+    assert page.index("Lisbon") < page.index("Porto")
+    assert '<a href="https://camoes.example">Escola Secundária de Camões</a>' in page
+    assert "Day 2: Porto" in page
+    data = json.loads(re.search(r'ld\+json">(.*?)</script>', page).group(1))
+    days = data["subEvent"]
+    assert days[0]["location"]["address"]["addressLocality"] == "Lisbon"
+    assert days[0]["startDate"] == "2027-10-07"
+    assert "Escola Secundária de Camões" in days[0]["description"]
+    assert "Day by day:" in ics.replace("\r\n ", "")
+
+
+@pytest.mark.django_db
+def test_a_reports_length_date_findings_and_cover_are_shown(client):
+    report = ReportFactory(
+        page_count=48,
+        published_on=datetime.date(2014, 3, 1),
+        key_findings="<ul><li>Broadband everywhere</li></ul>",
+        cover_image=ContentFile(b"GIF89a", name="cover.gif"),
+        cover_alt="The report's cover",
+    )
+    page = text(client.get(report.get_absolute_url()))
+    assert "48 pages" in page and "March 1, 2014" in page
+    assert "Key findings" in page and "<li>Broadband everywhere</li>" in page
+    trip_page = text(client.get(report.delegation.get_absolute_url()))
+    assert f'<img class="report__cover" src="{report.cover_image.url}"' in trip_page

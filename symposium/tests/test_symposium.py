@@ -121,3 +121,75 @@ def test_seeded_edition_is_the_cosn_unesco_symposium(client):
     assert "2014 CoSN/UNESCO International Symposium" in page
     assert "“Connected Learning: Implications for Schooling from Informal Learning”" in page
     assert "explored the connections between formal learning in school systems" in page
+
+
+@pytest.mark.django_db
+class TestAnEditionToAttend:
+    @pytest.fixture
+    def edition(self):
+        from core.tests.factories import PersonFactory
+        from symposium.models import Session
+
+        edition = SymposiumFactory(
+            year=2027,
+            theme="AI in every classroom",
+            date_precision=DatePrecision.DAY,
+            start_date=datetime.date(2027, 4, 12),
+            start_time=datetime.time(9, 0),
+            end_time=datetime.time(17, 30),
+            time_zone="America/Chicago",
+            venue_name="Hilton Chicago",
+            venue_city="Chicago",
+            venue_address="720 S Michigan Ave",
+            registration_url="https://example.org/register",
+        )
+        keynote = Session.objects.create(
+            symposium=edition,
+            title="Opening keynote",
+            start=datetime.time(9, 0),
+            end=datetime.time(10, 0),
+            room="Grand Ballroom",
+        )
+        keynote.speakers.add(PersonFactory(name="Ada Speaker"))
+        keynote.moderators.add(PersonFactory(name="Mo Derator"))
+        return edition
+
+    def page(self, client, edition, day):
+        with on(day):
+            return client.get(edition.get_absolute_url()).content.decode()
+
+    def test_while_upcoming_it_leads_with_how_to_attend(self, client, edition):
+        page = self.page(client, edition, datetime.date(2027, 1, 10))
+        assert page.index("How to attend") < page.index("Programme")
+        assert 'href="https://example.org/register"' in page
+        assert "Hilton Chicago, Chicago" in page and "720 S Michigan Ave" in page
+        assert '<time datetime="2027-04-12T09:00:00-05:00">9:00 AM</time>' in page
+        assert "(America/Chicago time)" in page
+        assert "Ada Speaker" in page and "Moderated by" in page and "Grand Ballroom" in page
+
+    def test_afterwards_it_leads_with_its_theme_and_programme(self, client, edition):
+        page = self.page(client, edition, datetime.date(2027, 6, 1))
+        assert "How to attend" not in page and "Register" not in page
+        assert page.index("Programme") < page.index("When and where")
+
+    def test_its_calendar_file_has_the_real_times_in_the_venues_zone(self, client, edition):
+        from icalendar import Calendar
+
+        with on(datetime.date(2027, 1, 10)):
+            ics = client.get(reverse("symposium:symposium-calendar", args=[2027])).content
+        event = next(iter(Calendar.from_ical(ics).walk("VEVENT")))
+        assert str(event.decoded("DTSTART")) == "2027-04-12 09:00:00-05:00"
+        assert event["DTSTART"].params["TZID"] == "America/Chicago"
+        assert event.decoded("DTEND").hour == 17
+        assert b"BEGIN:VTIMEZONE" in ics
+
+    def test_its_json_ld_has_the_programme_as_sub_events(self, client, edition):
+        import json
+        import re
+
+        page = self.page(client, edition, datetime.date(2027, 1, 10))
+        data = json.loads(re.search(r'ld\+json">(.*?)</script>', page).group(1))
+        assert data["startDate"] == "2027-04-12T09:00:00-05:00"
+        assert data["location"]["address"]["addressLocality"] == "Chicago"
+        assert data["subEvent"][0]["name"] == "Opening keynote"
+        assert data["subEvent"][0]["performer"] == [{"@type": "Person", "name": "Ada Speaker"}]
