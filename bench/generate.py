@@ -14,19 +14,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.dates import DatePrecision, normalise_date_span
-from core.models import Contact, Organisation, Role
+from core.models import Organisation, Person, Role
 from delegations.models import (
     Country,
     Delegation,
     DelegationPartner,
     Destination,
     Dispatch,
+    ItineraryDay,
     Photo,
     Report,
+    Testimonial,
     Topic,
+    Visit,
 )
 from pagecache import version
-from symposium.models import Resource, Symposium, SymposiumPartner
+from symposium.models import Resource, Session, Symposium, SymposiumPartner
 
 TOTALS = {Delegation: 500, Report: 2000, Photo: 5000, Dispatch: 600, Symposium: 20}
 UPCOMING = 25
@@ -95,10 +98,18 @@ def generate(rng, today):
     new = [Organisation(name=f"{topic} {kind}") for topic in TOPICS for kind in ("Lab", "Fund")]
     Organisation.objects.bulk_create(new, ignore_conflicts=True)
     organisations = list(Organisation.objects.all())
-    contacts = Contact.objects.bulk_create(
-        Contact(name=name, email=f"{slugify(name)}.{n}@example.org", title="Director")
-        for n, name in enumerate(NAMES * 4)
+    people = Person.objects.bulk_create(
+        Person(
+            name=name,
+            slug=f"bench-{slugify(name)}-{n}",
+            email=f"{slugify(name)}.{n}@example.org",
+            title="Director",
+            listed=n % 2 == 0,
+            bio=FINDINGS[n % len(FINDINGS)],
+        )
+        for n, name in enumerate(NAMES * 20)
     )
+    contacts = people[:24]
 
     upcoming = UPCOMING - Delegation.objects.upcoming().count()
     upcoming = set(rng.sample(range(left[Delegation]), upcoming))
@@ -132,9 +143,34 @@ def generate(rng, today):
         for n, org in enumerate(rng.sample(organisations, rng.randint(0, 3)))
     )
     Delegation.contacts.through.objects.bulk_create(
-        Delegation.contacts.through(delegation=trip, contact=contact)
+        Delegation.contacts.through(delegation=trip, person=contact)
         for trip in trips
         for contact in rng.sample(contacts, trip.is_upcoming(today) + (rng.random() < 0.3))
+    )
+    Delegation.delegates.through.objects.bulk_create(
+        Delegation.delegates.through(delegation=trip, person=person)
+        for trip in trips
+        for person in rng.sample(people, rng.randint(0, 8))
+    )
+    days = ItineraryDay.objects.bulk_create(
+        ItineraryDay(delegation=trip, day_number=day + 1, city=rng.choice(names), order=day)
+        for trip, (_, _, names) in zip(trips, stops, strict=True)
+        for day in range(rng.choice([0, 0, 3, 5]))
+    )
+    Visit.objects.bulk_create(
+        Visit(day=day, kind=rng.choice(Visit.Kind.values), name=f"School {n}", order=n)
+        for day in days
+        for n in range(rng.randint(1, 3))
+    )
+    Testimonial.objects.bulk_create(
+        Testimonial(
+            delegation=trip,
+            person=rng.choice(people),
+            quote=rng.choice(FINDINGS),
+            on_landing=rng.random() < 0.05,
+        )
+        for trip in trips
+        if rng.random() < 0.3
     )
     Delegation.topics.through.objects.bulk_create(
         Delegation.topics.through(delegation=trip, topic=topic)
@@ -165,7 +201,10 @@ def generate(rng, today):
     dispatches = []
     for n, (trip, _, _, names) in enumerate(rng.choices(past, k=left[Dispatch])):
         dispatch = Dispatch(delegation=trip, title=f"Day {n % 7 + 1} in {rng.choice(names)}")
-        dispatch.slug, dispatch.author = f"{n + 1:04d}-{slugify(dispatch.title)}", rng.choice(NAMES)
+        dispatch.slug, dispatch.author = (
+            f"{n + 1:04d}-{slugify(dispatch.title)}",
+            rng.choice(people),
+        )
         dispatch.published_on = (trip.start_date or today) + datetime.timedelta(days=n % 7)
         if rng.random() < 0.3:
             dispatch.kind, dispatch.audio_url = Dispatch.Kind.PODCAST, f"https://a.example/{n}.mp3"
@@ -195,6 +234,18 @@ def generate(rng, today):
         for symposium in symposia
         for order, organisation in enumerate(rng.sample(organisations, rng.randint(1, 4)))
     )
+    for symposium in symposia:
+        for n in range(rng.randint(0, 6)):
+            session = Session.objects.create(
+                symposium=symposium,
+                title=f"{rng.choice(TOPICS)}: what we learned",
+                start=datetime.time(9 + n),
+                end=datetime.time(10 + n),
+                room=f"Room {n + 1}",
+                order=n,
+            )
+            session.speakers.add(*rng.sample(people, rng.randint(1, 3)))
+            session.moderators.add(rng.choice(people))
     Resource.objects.bulk_create(
         Resource(
             symposium=symposium,

@@ -36,7 +36,7 @@ def prepare():
     from django.utils import timezone
 
     from core.dates import DatePrecision
-    from core.models import Contact
+    from core.models import Person
     from delegations.models import Country, Delegation, Dispatch, Report
     from symposium.models import Symposium
 
@@ -53,7 +53,7 @@ def prepare():
         is_published=True,
     )
     trip.destinations.create(country=Country.objects.order_by("name").first())
-    trip.contacts.add(Contact.objects.create(name="Load Test", email="load-test@example.org"))
+    trip.contacts.add(Person.objects.create(name="Load Test", email="load-test@example.org"))
 
     def urls(objects, name=None, key="slug"):
         return [

@@ -169,6 +169,11 @@ class Symposium(DateSpan):
         return datetime.datetime.combine(self.start_date, self.start_time, zone)
 
     @property
+    def zone_name(self):
+        """The time zone as people say it: "Chicago" for America/Chicago."""
+        return self.time_zone.rsplit("/", 1)[-1].replace("_", " ")
+
+    @property
     def ends_at(self):
         if not (self.exact_days and self.end_time):
             return None

@@ -32,10 +32,14 @@ from delegations.tests.factories import (
     DelegationFactory,
     DelegationPartnerFactory,
     DispatchFactory,
+    ItineraryDayFactory,
     PhotoFactory,
     ReportFactory,
+    TestimonialFactory,
     TopicFactory,
+    VisitFactory,
 )
+from symposium.models import Session
 from symposium.tests.factories import (
     ResourceFactory,
     SymposiumFactory,
@@ -102,7 +106,7 @@ def site(live_server):
     past.contacts.add(PersonFactory())
     DelegationPartnerFactory(delegation=past, organisation=unesco)
     PhotoFactory(delegation=past, image=jpeg(), alt_text="A classroom of pupils")
-    PhotoFactory(delegation=past)  # no picture yet: the placeholder
+    PhotoFactory(delegation=past)  # no picture online: its caption
     report = ReportFactory(
         delegation=past,
         external_url="",
@@ -114,7 +118,22 @@ def site(live_server):
         alternate_language="es",
     )
     offline = ReportFactory(delegation=past, external_url="", not_online=True)
-    blog = DispatchFactory(delegation=past)
+    ReportFactory(delegation=past, page_count=48, key_findings="<ul><li>Broadband</li></ul>")
+    delegate = PersonFactory(
+        name="Ada Delegate",
+        title="CTO",
+        organisation=unesco,
+        listed=True,
+        bio="Leads technology for 40 schools.",
+        photo=jpeg("ada.jpg", (400, 400)),
+        photo_alt="Ada, smiling",
+    )
+    past.delegates.add(delegate)
+    TestimonialFactory(delegation=past, person=delegate, on_landing=True)
+    lisbon = ItineraryDayFactory(delegation=past, city="Lisbon", date=past.start_date)
+    VisitFactory(day=lisbon, name="Escola de Camões", url="https://example.org/camoes")
+    VisitFactory(day=lisbon, kind="ministry", name="Ministry of Education", description="Talks.")
+    blog = DispatchFactory(delegation=past, author=delegate)
     podcast = DispatchFactory(
         delegation=past,
         kind=Dispatch.Kind.PODCAST,
@@ -145,9 +164,27 @@ def site(live_server):
     )
 
     edition = SymposiumFactory(year=today.year)
-    SymposiumFactory(year=today.year - 1)
+    held = SymposiumFactory(year=today.year - 1)
     SymposiumPartnerFactory(symposium=edition, organisation=unesco)
     ResourceFactory(symposium=edition)
+    upcoming_edition = SymposiumFactory(
+        year=today.year + 1,
+        date_precision=DatePrecision.DAY,
+        start_date=datetime.date(today.year + 1, 4, 12),
+        start_time=datetime.time(9),
+        end_time=datetime.time(17),
+        venue_name="Hilton Chicago",
+        venue_city="Chicago",
+        venue_address="720 S Michigan Ave",
+        registration_url="https://example.org/register",
+        registration_contact=desk,
+    )
+    for item in (upcoming_edition, held):
+        session = Session.objects.create(
+            symposium=item, title="Opening keynote", start=datetime.time(9), room="Ballroom"
+        )
+        session.speakers.add(delegate)
+        session.moderators.add(desk)
 
     return {
         "landing": reverse("landing"),
@@ -166,6 +203,11 @@ def site(live_server):
         "podcast-episode": podcast.get_absolute_url(),
         "symposium-archive": reverse("symposium:symposium-list"),
         "symposium": edition.get_absolute_url(),
+        "symposium-upcoming": upcoming_edition.get_absolute_url(),
+        "symposium-held": held.get_absolute_url(),
+        "person": delegate.get_absolute_url(),
+        "journal": reverse("delegations:journal"),
+        "journal-filtered": reverse("delegations:journal") + "?kind=blog",
         "not-found": "/no-such-page/",
         "inquiry-form-errors": upcoming.get_absolute_url(),
         "inquiry-thanks": upcoming.get_absolute_url(),
@@ -230,6 +272,11 @@ PAGE_NAMES = [
     "podcast-episode",
     "symposium-archive",
     "symposium",
+    "symposium-upcoming",
+    "symposium-held",
+    "person",
+    "journal",
+    "journal-filtered",
     "not-found",
     "login-lockout",
     "server-error",
