@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('auth', '0012_alter_user_first_name_max_length'),
         ('delegations', '0005_tables_of_moved_models'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('reversion', '0002_add_index_on_version_for_content_type_and_db'),

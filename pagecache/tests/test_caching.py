@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Section
-from core.tests.factories import ContactFactory
+from core.tests.factories import PersonFactory
 from delegations.models import Delegation, Photo, Report
 from delegations.tests.factories import (
     DelegationFactory,
@@ -76,7 +76,7 @@ class TestEveryKindOfEditClearsTheCache:
 
     def test_contact_added(self, client):
         # Made first, so that only the new link can move the version.
-        contact = ContactFactory(name="Zed Q")
+        contact = PersonFactory(name="Zed Q")
         self.page(client)
         Delegation.objects.get(slug="portugal-2013").contacts.add(contact)
         assert "Zed Q" in self.page(client)
