@@ -360,3 +360,32 @@ def test_the_promotional_sentence_loaded_into_a_summary_moves_out_of_it():
     trip = current_apps.get_model("delegations", "Delegation").objects.get()
     assert trip.summary == "Singapore presents a unique opportunity."
     assert trip.promotion.startswith("Our delegates will receive")
+
+
+def test_dispatch_authors_become_people_and_keep_their_names():
+    before = [("delegations", "0009_promotion_apart_from_the_summary")]
+    migrate(*before[0])
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        trip = old.get_model("delegations", "Delegation").objects.create(
+            title="Portugal", slug="portugal-2013", date_precision="unknown"
+        )
+        Dispatch = old.get_model("delegations", "Dispatch")
+        for n, author in enumerate(["Ana Costa", "Ana Costa", "Ben Brown", ""]):
+            Dispatch.objects.create(
+                delegation=trip, title=f"Day {n}", slug=f"day-{n}", body="<p>x</p>", author=author
+            )
+    finally:
+        migrate()
+    authors = current_apps.get_model("delegations", "Dispatch").objects.order_by("slug")
+    assert [d.author and d.author.name for d in authors] == [
+        "Ana Costa",
+        "Ana Costa",
+        "Ben Brown",
+        None,
+    ]
+    assert authors[0].author == authors[1].author  # one person for one name
+    assert {p.slug for p in current_apps.get_model("core", "Person").objects.all()} == {
+        "ana-costa",
+        "ben-brown",
+    }
