@@ -1,4 +1,15 @@
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
 from django.utils.cache import add_never_cache_headers
+
+
+def page_or_404(items, per_page, request, what):
+    """The page of `items` that ?page= asks for (the first without it); a page that is not
+    there, malformed or beyond the last, answers 404, as a URL that names nothing does."""
+    try:
+        return Paginator(items, per_page).page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404(f"There is no such page of {what}.") from None
 
 
 class PreviewMixin:

@@ -19,17 +19,16 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from core.models import Organisation, Person
 from core.richtext import plain_text
+from core.views import page_or_404
 from delegations.models import Delegation, DelegationPartner, Destination, Dispatch, Report
 from symposium.models import Symposium, SymposiumPartner
 
@@ -361,11 +360,7 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         query, shortened = clean_query(self.request.GET.get("q", ""))
         hits = search(query) if query else []
-        paginator = Paginator(hits, self.paginate_by)
-        try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except InvalidPage:
-            raise Http404("There is no such page of search results.") from None
+        page = page_or_404(hits, self.paginate_by, self.request, "search results")
         return super().get_context_data(
             query=query,
             shortened=shortened,

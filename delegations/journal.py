@@ -1,9 +1,10 @@
 """The delegates' journal: every published blog post and podcast episode, across trips,
 newest first, filterable by trip and kind (?trip=portugal-2013&kind=podcast)."""
 
-from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.views.generic import TemplateView
+
+from core.views import page_or_404
 
 from .models import Delegation, Dispatch
 
@@ -50,11 +51,7 @@ class JournalView(TemplateView):
 
     def get_context_data(self, **kwargs):
         journal = JournalFilter(self.request.GET)
-        paginator = Paginator(journal.entries(), PER_PAGE)
-        try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except InvalidPage:
-            raise Http404("There is no such page of the journal.") from None
+        page = page_or_404(journal.entries(), PER_PAGE, self.request, "the journal")
         return super().get_context_data(
             journal=journal,
             page_obj=page,

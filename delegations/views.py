@@ -2,7 +2,6 @@ import logging
 import re
 from urllib.parse import urlencode
 
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import (
     Case,
     F,
@@ -20,7 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, TemplateView
 
 from core.models import Person, Section
-from core.views import PreviewMixin
+from core.views import PreviewMixin, page_or_404
 
 from . import geo, inquiries
 from .forms import InquiryForm
@@ -120,11 +119,8 @@ class DelegationListView(TemplateView):
         today = timezone.localdate()
         published = Delegation.objects.published()
         archive = ArchiveFilter(self.request.GET, published.past(today))
-        paginator = Paginator(archive.apply(published.past(today).for_cards()), self.past_per_page)
-        try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except InvalidPage:
-            raise Http404("There is no such page of past delegations.") from None
+        past = archive.apply(published.past(today).for_cards())
+        page = page_or_404(past, self.past_per_page, self.request, "past delegations")
         past = list(page.object_list)
         # Upcoming trips head the first page of the whole archive, not a filtered one.
         upcoming = None
