@@ -3,14 +3,23 @@ security log last, out of an editor's way."""
 
 from django.contrib import admin
 
-from delegations.models import Inquiry
+from delegations.models import Inquiry, Photo
 
 # Apps, and the models in each, in the order editors reach for them; anything not named
 # follows in Django's alphabetical order.
 ORDER = {
-    "delegations": ["delegation", "inquiry", "report", "photo", "dispatch", "country", "topic"],
+    "delegations": [
+        "delegation",
+        "inquiry",
+        "report",
+        "photo",
+        "dispatch",
+        "itineraryday",
+        "country",
+        "topic",
+    ],
     "symposium": ["symposium"],
-    "core": ["section", "contact", "organisation"],
+    "core": ["section", "person", "organisation"],
     "auth": ["user", "group"],
     "axes": [],
 }
@@ -22,7 +31,7 @@ DESCRIPTIONS = {
     "symposium": "The Annual International Symposium: an edition a year, with its partners "
     "and resources.",
     "core": (
-        "The introductions of the site's sections, and the contacts and organisations "
+        "The introductions of the site's sections, and the people and organisations "
         "that trips and editions name."
     ),
     "auth": "Who may sign in to this admin, and what each group may do.",
@@ -30,6 +39,12 @@ DESCRIPTIONS = {
     "lifting a lockout.",
 }
 NAMES = {"axes": "Security log"}
+# What waits for an editor, counted beside the model's name and linked to the list of just
+# those: the filter, its wording and the list's query string.
+WAITING = {
+    Inquiry: ({"handled": False}, "not handled yet", "handled__exact=0"),
+    Photo: ({"image": ""}, "awaiting a picture", "picture=awaited"),
+}
 
 
 def rank(order, key):
@@ -50,7 +65,9 @@ class SiteAdmin(admin.AdminSite):
             models = ORDER.get(app["app_label"], [])
             app["models"].sort(key=lambda model: rank(models, model["object_name"].lower()))
             for model in app["models"]:
-                if model["model"] is Inquiry:
-                    unhandled = Inquiry.objects.filter(handled=False).count()
-                    model["note"] = f"{unhandled} not handled yet" if unhandled else ""
+                if model["model"] in WAITING:
+                    waiting, wording, query = WAITING[model["model"]]
+                    count = model["model"].objects.filter(**waiting).count()
+                    model["note"] = f"{count} {wording}" if count else ""
+                    model["note_query"] = query
         return apps

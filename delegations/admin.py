@@ -43,6 +43,21 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PictureFilter(admin.SimpleListFilter):
+    title = "picture"
+    parameter_name = "picture"
+
+    def lookups(self, request, model_admin):
+        return [("online", "Online"), ("awaited", "Not uploaded yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "online":
+            return queryset.exclude(image="")
+        if self.value() == "awaited":
+            return queryset.filter(image="")
+        return queryset
+
+
 class ReportLanguages:
     """The languages reports are written in first, the rest below, in both language fields."""
 
@@ -259,7 +274,7 @@ class ReportAdmin(ReportLanguages, ContentAdmin):
 class PhotoAdmin(ContentAdmin):
     list_display = ["caption", "picture", "delegation", "credit", "order"]
     list_select_related = ["delegation"]
-    list_filter = ["delegation"]
+    list_filter = [PictureFilter, "delegation"]
     search_fields = ["caption", "alt_text", "credit", "delegation__title"]
     autocomplete_fields = ["delegation"]
 

@@ -140,6 +140,13 @@ def photo_inline_data(index=0, **overrides):
     return data
 
 
+def jpeg(size=(1200, 800), name="photo.jpg", colour="teal"):
+    """A real JPEG upload of the given size in pixels."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
 def tiny_png(name="group.png"):
     buffer = io.BytesIO()
     Image.new("RGB", (2, 2), color=(200, 30, 30)).save(buffer, format="PNG")

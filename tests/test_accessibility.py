@@ -45,7 +45,7 @@ from symposium.tests.factories import (
     SymposiumFactory,
     SymposiumPartnerFactory,
 )
-from tests.helpers import axe_violations
+from tests.helpers import axe_violations, jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,12 +57,6 @@ FOCUSABLE = (
     "a[href], button, input:not([type=hidden]), select, textarea, summary, audio[controls], "
     "[tabindex]:not([tabindex='-1'])"
 )
-
-
-def jpeg(name="photo.jpg", size=(1200, 800), colour="teal"):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def pdf(name="report.pdf"):
@@ -99,7 +93,7 @@ def site(live_server):
         slug="lisbon-and-porto",
         destinations=["Portugal", "Singapore"],
         body="<p>Schools, ministries and <a href='https://example.org/'>a partner</a>.</p>",
-        hero_image=jpeg("hero.jpg", (1600, 700)),
+        hero_image=jpeg((1600, 700), "hero.jpg"),
         hero_alt="Delegates outside a school",
     )
     past.topics.add(TopicFactory(name="Digital equity"))
@@ -111,7 +105,7 @@ def site(live_server):
         delegation=past,
         external_url="",
         file=pdf(),
-        cover_image=jpeg("cover.jpg", (300, 400)),
+        cover_image=jpeg((300, 400), "cover.jpg"),
         cover_alt="The report's cover",
         published_on=datetime.date(2014, 1, 15),
         alternate_title="Abriendo Puertas",
@@ -125,7 +119,7 @@ def site(live_server):
         organisation=unesco,
         listed=True,
         bio="Leads technology for 40 schools.",
-        photo=jpeg("ada.jpg", (400, 400)),
+        photo=jpeg((400, 400), "ada.jpg"),
         photo_alt="Ada, smiling",
     )
     past.delegates.add(delegate)

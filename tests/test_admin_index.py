@@ -9,7 +9,9 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 
-from delegations.tests.factories import InquiryFactory
+from delegations.models import Photo
+from delegations.tests.factories import InquiryFactory, PhotoFactory
+from tests.helpers import tiny_png
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +42,33 @@ def test_trips_come_first_then_inquiries_with_how_many_wait_and_the_symposium(ad
     assert apps[-1]["name"] == "Security log"
 
 
-def test_the_index_page_shows_each_groups_line_and_the_waiting_inquiries(admin_client):
+def test_the_index_page_shows_each_groups_line_and_links_what_waits(admin_client):
     InquiryFactory()
     page = index(admin_client).content.decode()
     assert "Trips, upcoming and past, with their reports" in page
-    assert '<strong class="model-note">1 not handled yet</strong>' in page
+    inquiries = reverse("admin:delegations_inquiry_changelist")
+    assert f'<a class="model-note" href="{inquiries}?handled__exact=0">1 not handled yet</a>' in (
+        page
+    )
     assert page.index("International Delegations") < page.index("Security log")
+
+
+def test_photos_recorded_without_their_picture_are_counted_and_listed(admin_client):
+    PhotoFactory(image=tiny_png(), alt_text="Delegates in Lisbon")
+    awaited = PhotoFactory(image="")
+    photo = next(
+        model
+        for model in index(admin_client).context["app_list"][0]["models"]
+        if model["model"] is Photo
+    )
+    assert photo["note"] == "1 awaiting a picture"
+
+    listed = admin_client.get(
+        reverse("admin:delegations_photo_changelist") + "?" + photo["note_query"]
+    )
+    assert list(listed.context["cl"].result_list) == [awaited]
+    online = admin_client.get(reverse("admin:delegations_photo_changelist") + "?picture=online")
+    assert awaited not in online.context["cl"].result_list
 
 
 def test_editors_do_not_see_the_security_log(client):

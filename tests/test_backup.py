@@ -1,6 +1,5 @@
 """Backup and restore: all content goes through backup → empty database → restore intact."""
 
-import io
 import shutil
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from PIL import Image
 
 from core.tests.factories import PersonFactory
 from cosn_global.management.commands.backup_site import walk
@@ -26,14 +24,9 @@ from delegations.tests.factories import (
 )
 from pagecache import version
 from symposium.tests.factories import ResourceFactory, SymposiumPartnerFactory
+from tests.helpers import jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def jpeg():
-    buffer = io.BytesIO()
-    Image.new("RGB", (1200, 800), "navy").save(buffer, "JPEG")
-    return ContentFile(buffer.getvalue(), name="group.jpg")
 
 
 @pytest.fixture

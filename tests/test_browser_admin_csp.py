@@ -4,14 +4,11 @@ Public pages and the admin, with its rich-text editor, must work with nothing bl
 a violation would mean a broken page or a policy loosened by hand to hide one.
 """
 
-import io
 import time
 
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from delegations.models import Delegation, Dispatch
 from delegations.tests.factories import (
@@ -22,17 +19,12 @@ from delegations.tests.factories import (
     TopicFactory,
 )
 from symposium.tests.factories import SymposiumFactory
+from tests.helpers import jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EDITOR = ".ProseMirror[contenteditable=true]"
 IMAGES_LOADED = "[...document.images].every((img) => img.naturalWidth > 0)"
-
-
-def jpeg():
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "teal").save(buffer, "JPEG")
-    return SimpleUploadedFile("delegates.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def wait_until(page, condition, seconds=5):
@@ -52,8 +44,8 @@ def log_in(page, live_server, user):
 
 
 def test_public_pages_load_with_no_csp_violation_or_console_error(live_server, page, page_problems):
-    trip = DelegationFactory(hero_image=jpeg(), hero_alt="Harbour")
-    PhotoFactory(delegation=trip, image=jpeg(), alt_text="Delegates in a classroom")
+    trip = DelegationFactory(hero_image=jpeg((40, 30)), hero_alt="Harbour")
+    PhotoFactory(delegation=trip, image=jpeg((40, 30)), alt_text="Delegates in a classroom")
     report = ReportFactory(delegation=trip)
     episode = DispatchFactory(
         delegation=trip,

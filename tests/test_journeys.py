@@ -22,14 +22,9 @@ from core.tests.factories import PersonFactory, SectionFactory
 from delegations.models import Delegation, Inquiry
 from delegations.tests.factories import DelegationFactory, ReportFactory
 from symposium.tests.factories import SymposiumFactory
+from tests.helpers import jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def jpeg_bytes():
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), "teal").save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def pdf_bytes():
@@ -139,7 +134,9 @@ def test_staff_create_a_delegation_with_a_photo_and_a_report_publish_it_and_see_
     page.get_by_text("Add another Photo").click()
     page.set_input_files(
         "#id_photos-0-image",
-        files=[{"name": "classroom.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}],
+        files=[
+            {"name": "classroom.jpg", "mimeType": "image/jpeg", "buffer": jpeg((640, 480)).read()}
+        ],
     )
     page.fill("#id_photos-0-caption", "Pupils at a Tallinn school")
     page.fill("#id_photos-0-alt_text", "Pupils working on laptops in a bright classroom")

@@ -1,6 +1,5 @@
 """Production behaviour: media serving, photo renditions, settings from the environment, logs."""
 
-import io
 import json
 import logging
 import os
@@ -10,31 +9,24 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from cosn_global.logging import JSONFormatter
 from delegations.tests.factories import DelegationFactory, PhotoFactory
+from tests.helpers import jpeg
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def jpeg(width, height):
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), "teal").save(buffer, "JPEG")
-    return SimpleUploadedFile("group.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 @pytest.mark.django_db
 class TestRenditions:
     def test_a_large_photo_gets_a_small_rendition_with_its_size(self):
-        photo = PhotoFactory(image=jpeg(3000, 2000), alt_text="Delegates")
+        photo = PhotoFactory(image=jpeg((3000, 2000)), alt_text="Delegates")
         assert (photo.width, photo.height) == (3000, 2000)
         assert (photo.thumbnail_width, photo.thumbnail_height) == (800, 533)
         assert photo.thumbnail.size < photo.image.size
 
     def test_the_page_sends_the_rendition_not_the_original(self, client):
-        photo = PhotoFactory(image=jpeg(3000, 2000), alt_text="Delegates in Lisbon")
+        photo = PhotoFactory(image=jpeg((3000, 2000)), alt_text="Delegates in Lisbon")
         page = client.get(photo.delegation.get_absolute_url()).content.decode()
         assert f'src="{photo.thumbnail.url}"' in page
         assert 'width="800" height="533"' in page
@@ -46,22 +38,22 @@ class TestRenditions:
         calls = []
         real = renditions.make_rendition
         monkeypatch.setattr(renditions, "make_rendition", lambda *a: calls.append(a) or real(*a))
-        photo = PhotoFactory(image=jpeg(1200, 900), alt_text="Delegates")
+        photo = PhotoFactory(image=jpeg((1200, 900)), alt_text="Delegates")
         photo = type(photo).objects.get(pk=photo.pk)
         photo.caption = "New caption"
         photo.save()
         assert len(calls) == 1
-        photo.image = jpeg(1000, 1000)
+        photo.image = jpeg((1000, 1000))
         photo.save()
         assert len(calls) == 2
         assert (photo.thumbnail_width, photo.thumbnail_height) == (800, 800)
 
     def test_a_small_picture_is_not_enlarged(self):
-        photo = PhotoFactory(image=jpeg(400, 300), alt_text="Delegates")
+        photo = PhotoFactory(image=jpeg((400, 300)), alt_text="Delegates")
         assert (photo.thumbnail_width, photo.thumbnail_height) == (400, 300)
 
     def test_the_hero_photo_gets_a_rendition(self):
-        trip = DelegationFactory(hero_image=jpeg(4000, 1500), hero_alt="Harbour")
+        trip = DelegationFactory(hero_image=jpeg((4000, 1500)), hero_alt="Harbour")
         assert trip.hero_rendition_width == 1600
 
 
