@@ -7,11 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve bench load test lint security format migrate seed superuser clean check-python
+.PHONY: help run serve worker bench load test lint security format migrate seed superuser clean check-python
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT) (DEBUG on)"
-	@echo "make serve      the production stack locally: DEBUG off, collectstatic, gunicorn"
+	@echo "make serve      the production stack locally: DEBUG off, collectstatic, gunicorn, worker"
+	@echo "make worker     the background worker that sends email (run and serve start one)"
 	@echo "make bench      the pages' throughput as a ratio to a static file's, on a large data set"
 	@echo "make load       60 s of load on every page while inquiries are sent (bench/README.md)"
 	@echo "make test       run the test suite"
@@ -44,8 +45,14 @@ seed: migrate
 	DEBUG=1 $(MANAGE) load_seed_content
 	DEBUG=1 $(MANAGE) setup_groups
 
+# The worker runs beside the server and stops with it; without EMAIL_HOST it prints
+# each email it sends.
 run: seed
-	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	@DEBUG=1 $(MANAGE) worker & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+		DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+worker: migrate
+	DEBUG=1 $(MANAGE) worker
 
 # Production settings over plain http on loopback: HTTPS redirects and secure cookies off.
 SERVE_ENV := DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-only-not-secret} \
@@ -57,7 +64,8 @@ serve: venv
 	$(SERVE_ENV) $(MANAGE) load_seed_content
 	$(SERVE_ENV) $(MANAGE) setup_groups
 	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
-	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py cosn_global.wsgi
+	@$(SERVE_ENV) $(MANAGE) worker & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+		$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py cosn_global.wsgi
 
 # Both need PostgreSQL, Redis and wrk (installed here from Debian when missing and root);
 # options in bench/README.md, e.g. make bench BENCH_ARGS="--duration 5 --without all".
@@ -85,7 +93,7 @@ lint: venv
 # Static analysis (bandit; each accepted finding is marked "nosec" with its reason beside
 # it) and known vulnerabilities in the pinned requirements (pip-audit asks PyPI).
 security: venv
-	$(BIN)/bandit -q -r core pagecache delegations symposium cosn_global -x "*/tests/*,*/migrations/*"
+	$(BIN)/bandit -q -r core pagecache mail delegations symposium cosn_global -x "*/tests/*,*/migrations/*"
 	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
 
 format: venv

@@ -17,6 +17,9 @@ def _test_settings(settings, tmp_path):
     # Login lockouts (django-axes) refuse the test client's login(), which authenticates
     # without a request; tests/test_admin_security.py turns them back on to test them.
     settings.AXES_ENABLED = False
+    # Tasks (sending email) run at once, in the test's transaction; tests of the worker
+    # itself use the database backend (mail/tests/test_worker.py).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # The page cache outlives a test's database transaction: start every test empty.
     cache.clear()
 

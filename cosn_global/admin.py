@@ -3,13 +3,15 @@ security log last, out of an editor's way."""
 
 from django.contrib import admin
 
-from delegations.models import Inquiry, Photo
+from delegations.models import Application, Inquiry, Photo
+from mail.models import Email
 
 # Apps, and the models in each, in the order editors reach for them; anything not named
 # follows in Django's alphabetical order.
 ORDER = {
     "delegations": [
         "delegation",
+        "application",
         "inquiry",
         "report",
         "photo",
@@ -17,16 +19,20 @@ ORDER = {
         "itineraryday",
         "country",
         "topic",
+        "applicationemail",
     ],
     "symposium": ["symposium"],
+    "mail": ["announcement", "subscriber", "email"],
     "core": ["section", "person", "organisation"],
     "auth": ["user", "group"],
+    "django_tasks_database": [],
     "axes": [],
 }
 DESCRIPTIONS = {
     "delegations": (
-        "Trips, upcoming and past, with their reports, photos, blog posts and podcasts, "
-        "and the questions visitors send about them."
+        "Trips, upcoming and past, with their reports, photos, blog posts and podcasts; "
+        "the applications and questions visitors send about them, and the wording of "
+        "the emails applicants get."
     ),
     "symposium": "The Annual International Symposium: an edition a year, with its partners "
     "and resources.",
@@ -34,16 +40,25 @@ DESCRIPTIONS = {
         "The introductions of the site's sections, and the people and organisations "
         "that trips and editions name."
     ),
+    "mail": (
+        "Who asked to hear about new trips and symposia, the announcements sent to them, "
+        "and every email the site sends, with whether it went."
+    ),
     "auth": "Who may sign in to this admin, and what each group may do.",
+    "django_tasks_database": (
+        "The background worker's queue, for administrators: what ran, and what failed."
+    ),
     "axes": "Failed sign-ins and lockouts, for administrators: who was locked out, and "
     "lifting a lockout.",
 }
-NAMES = {"axes": "Security log"}
+NAMES = {"axes": "Security log", "django_tasks_database": "Background tasks"}
 # What waits for an editor, counted beside the model's name and linked to the list of just
 # those: the filter, its wording and the list's query string.
 WAITING = {
     Inquiry: ({"handled": False}, "not handled yet", "handled__exact=0"),
     Photo: ({"image": ""}, "awaiting a picture", "picture=awaited"),
+    Application: ({"status": "received"}, "to decide", "status__exact=received"),
+    Email: ({"status": "failed"}, "failed", "status__exact=failed"),
 }
 
 

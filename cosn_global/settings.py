@@ -44,9 +44,11 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "axes",
+    "django_tasks_db",
     # Bottom: shared building blocks, and the page cache.
     "core",
     "pagecache",
+    "mail",
     # Middle: the two content apps, side by side.
     "delegations",
     "symposium",
@@ -125,8 +127,14 @@ CACHES = {
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 # Saving, deleting or re-linking any model of these apps retires every cached page...
 PAGE_CACHE_APPS = ["core", "delegations", "symposium"]
-# ...except these, which no public page shows (a visitor's inquiry is not an edit).
-PAGE_CACHE_IGNORED_MODELS = ["delegations.Inquiry"]
+# ...except these, which no public page shows (a visitor's inquiry is not an edit). An
+# application changes the pages only when it takes or frees a place, and
+# delegations/applications.py bumps the version then.
+PAGE_CACHE_IGNORED_MODELS = [
+    "delegations.Inquiry",
+    "delegations.Application",
+    "delegations.ApplicationEmail",
+]
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
 # Names the deployed code in cache keys and ETags; by default a hash of code and templates.
 RELEASE = env.str("RELEASE", default="")
@@ -330,8 +338,26 @@ MAILERS = {
 # The sender of the emails that pass visitors' inquiries on to a trip's contacts.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=SERVER_EMAIL)
 
-# Inquiries from upcoming trips' pages (delegations/inquiries.py): at most this many per
-# client (by REMOTE_ADDR) in each window of seconds; 0 turns the limit off (load tests).
+# Every email goes through the outbox (mail/outbox.py) and is sent by the worker
+# (`manage.py worker`), a task runner on the database; EMAIL_MAX_ATTEMPTS tries, with a
+# growing delay between them, before an email is left "failed" for staff.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+# Sign-ups to announcements not confirmed within this many days are forgotten.
+SUBSCRIBER_CONFIRM_DAYS = env.int("SUBSCRIBER_CONFIRM_DAYS", default=7)
+# Links to withdraw an application work for this many days after the email that carries it.
+APPLICATION_LINK_DAYS = env.int("APPLICATION_LINK_DAYS", default=90)
+# Inquiries and applications are deleted this many days after their trip ended
+# (`manage.py remove_expired_personal_data`, daily).
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
+
+# The forms visitors send (core/ratelimit.py: inquiries, applications, sign-ups): at most
+# this many of each per client (by REMOTE_ADDR) in each window of seconds; 0 turns the
+# limit off (load tests).
 INQUIRY_RATE_LIMIT = env.int("INQUIRY_RATE_LIMIT", default=5)
 INQUIRY_RATE_WINDOW = env.int("INQUIRY_RATE_WINDOW", default=10 * 60)
 

@@ -11,7 +11,7 @@ from .people import public_people
 
 
 class OverviewSitemap(Sitemap):
-    """The landing page, the lists and the map of past trips."""
+    """The landing page, the lists, the map of past trips and the privacy notice."""
 
     def items(self):
         return [
@@ -20,6 +20,7 @@ class OverviewSitemap(Sitemap):
             "delegations:overview",
             "delegations:journal",
             "symposium:symposium-list",
+            "privacy",
         ]
 
     def location(self, item):

@@ -26,6 +26,12 @@ urlpatterns = [
         ),
         name="robots-txt",
     ),
+    path(
+        "privacy/",
+        cache_public_page(views.PrivacyView.as_view()),
+        name="privacy",
+    ),
+    path("", include("mail.urls")),
     path("", include("delegations.urls")),
     path("", include("symposium.urls")),
 ]

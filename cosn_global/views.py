@@ -32,9 +32,9 @@ class LandingView(TemplateView):
         published = Delegation.objects.published()
         # The next trip in full, a few more as cards, and a link if there are others.
         upcoming = list(
-            published.upcoming(today).for_cards("registration", "promotion")[
-                : LANDING_UPCOMING_LIMIT + 2
-            ]
+            published.upcoming(today)
+            .with_places_taken()
+            .for_cards("registration", "promotion")[: LANDING_UPCOMING_LIMIT + 2]
         )
         shown = upcoming[: LANDING_UPCOMING_LIMIT + 1]
         past = list(published.past(today).for_cards()[:LANDING_PAST_LIMIT])
@@ -103,3 +103,17 @@ def media(request, path):
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, public=True, max_age=60 * 60)
     return response
+
+
+class PrivacyView(TemplateView):
+    """What the site's forms collect, why, and for how long (the periods are settings)."""
+
+    template_name = "privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            retention_days=settings.PERSONAL_DATA_RETENTION_DAYS,
+            confirm_days=settings.SUBSCRIBER_CONFIRM_DAYS,
+            contact=Section.for_page("delegations")["delegations"].contact,
+            **kwargs,
+        )

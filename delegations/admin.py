@@ -1,18 +1,21 @@
-import csv
 from collections import Counter
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.db.models import Count, Q
 from django.template.defaultfilters import pluralize
 from django.templatetags.static import static
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.html import format_html
 
 from core.admin import ContentAdmin, StackedPart, picture_url
+from core.spreadsheets import csv_download, local_time
+from mail.admin import AnnounceAction
 
-from . import inquiries
+from . import applications, inquiries
 from .models import (
     LANGUAGE_CHOICES,
+    Application,
+    ApplicationEmail,
     Country,
     Delegation,
     DelegationPartner,
@@ -179,7 +182,7 @@ class ItineraryDayAdmin(ContentAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(ContentAdmin):
+class DelegationAdmin(AnnounceAction, ContentAdmin):
     list_display = ["title", "dates", "status", "destination_list", "is_published"]
     list_filter = [
         StatusFilter,
@@ -201,11 +204,24 @@ class DelegationAdmin(ContentAdmin):
         DispatchInline,
         TestimonialInline,
     ]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "places_summary"]
+    actions = ["announce"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "is_published"]}),
         ("Dates", {"fields": ["date_precision", ("start_date", "end_date")]}),
+        (
+            "Key facts and places",
+            {
+                "fields": [
+                    ("cost", "currency", "cost_on_request"),
+                    "cost_includes",
+                    "audience",
+                    ("apply_by", "capacity"),
+                    "places_summary",
+                ]
+            },
+        ),
         (
             "Description",
             {"fields": ["summary", "promotion", "body", ("hero_image", "hero_alt"), "topics"]},
@@ -232,6 +248,41 @@ class DelegationAdmin(ContentAdmin):
     @admin.display(description="destinations")
     def destination_list(self, obj):
         return obj.destinations_display
+
+    @admin.display(description="applications")
+    def places_summary(self, obj):
+        if obj.pk is None:
+            return "None yet."
+        counts = dict(obj.applications.values_list("status").annotate(n=Count("pk")).order_by())
+        taken = counts.get(Application.Status.ACCEPTED, 0)
+        left = "no limit" if obj.capacity is None else f"{max(obj.capacity - taken, 0)} left"
+        url = reverse("admin:delegations_application_changelist")
+        return format_html(
+            '{} taken, {}, {} waitlisted, {} to decide. <a href="{}?delegation__id__exact={}">'
+            "The applications</a>",
+            taken,
+            left,
+            counts.get(Application.Status.WAITLISTED, 0),
+            counts.get(Application.Status.RECEIVED, 0),
+            url,
+            obj.pk,
+        )
+
+    def not_announceable(self, obj):
+        if not obj.is_published:
+            return "it is not published."
+        if not obj.is_upcoming():
+            return "it is not upcoming."
+        return None
+
+    def announcement_text(self, obj):
+        when = f", {obj.dates_display}" if obj.dates_known else ""
+        where = obj.places_display or obj.title
+        lines = [f"CoSN is leading an International Delegation to {where}{when}."]
+        lines += [text for text in (obj.summary, obj.promotion) if text]
+        if obj.apply_by:
+            lines.append(f"Apply by {obj.apply_by:%B %-d, %Y}.")
+        return f"New CoSN delegation: {obj.title}", "\n\n".join(lines)
 
 
 @admin.register(Report)
@@ -306,12 +357,6 @@ class CountryAdmin(ContentAdmin):
 @admin.register(Topic)
 class TopicAdmin(ContentAdmin):
     search_fields = ["name"]
-
-
-def spreadsheet_safe(value):
-    """Keep a visitor's text from being run as a formula when the CSV is opened in Excel."""
-    value = str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @admin.register(Inquiry)
@@ -393,43 +438,25 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected as CSV")
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"inquiries-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.write("\ufeff")  # the byte-order mark that makes Excel read UTF-8
-        writer = csv.writer(response)
-        writer.writerow(
+        header = ["Received", "Delegation", "Name", "Email", "Organisation", "Role", "Message"]
+        header += ["Consent", "Email to the contacts", "Email error", "Handled"]
+        rows = (
             [
-                "Received",
-                "Delegation",
-                "Name",
-                "Email",
-                "Organisation",
-                "Role",
-                "Message",
-                "Consent",
-                "Email to the contacts",
-                "Email error",
-                "Handled",
+                local_time(inquiry.created_at),
+                inquiry.delegation.title,
+                inquiry.name,
+                inquiry.email,
+                inquiry.organisation,
+                inquiry.role,
+                inquiry.message,
+                "yes" if inquiry.consent else "no",
+                inquiry.get_email_status_display(),
+                inquiry.email_error,
+                "yes" if inquiry.handled else "no",
             ]
+            for inquiry in queryset.select_related("delegation")
         )
-        for inquiry in queryset.select_related("delegation"):
-            writer.writerow(
-                [
-                    timezone.localtime(inquiry.created_at).strftime("%Y-%m-%d %H:%M"),
-                    spreadsheet_safe(inquiry.delegation.title),
-                    spreadsheet_safe(inquiry.name),
-                    spreadsheet_safe(inquiry.email),
-                    spreadsheet_safe(inquiry.organisation),
-                    spreadsheet_safe(inquiry.role),
-                    spreadsheet_safe(inquiry.message),
-                    "yes" if inquiry.consent else "no",
-                    inquiry.get_email_status_display(),
-                    spreadsheet_safe(inquiry.email_error),
-                    "yes" if inquiry.handled else "no",
-                ]
-            )
-        return response
+        return csv_download("inquiries", header, rows)
 
     @admin.action(description="Retry sending the email")
     def retry_email(self, request, queryset):
@@ -451,6 +478,13 @@ class InquiryAdmin(admin.ModelAdmin):
                 f"Emailed {sent} inquir{pluralize(sent, 'y,ies')} to the trip's contacts.",
                 messages.SUCCESS,
             )
+        if queued := outcomes[Inquiry.EmailStatus.PENDING]:
+            self.message_user(
+                request,
+                f"{queued} inquir{pluralize(queued, 'y,ies')} queued to be emailed to the "
+                "trip's contacts: the list shows when they are sent.",
+                messages.INFO,
+            )
         if unsent := sum(outcomes[status] for status in self.unsent):
             self.message_user(
                 request,
@@ -458,3 +492,142 @@ class InquiryAdmin(admin.ModelAdmin):
                 "open them to see why.",
                 messages.ERROR,
             )
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Applications to trips. Statuses change only through the actions, which keep the
+    accepted within the trip's places and email the applicant (delegations/applications.py)."""
+
+    list_display = ["created_at", "name", "organisation", "delegation", "status", "waitlist_place"]
+    list_display_links = ["created_at", "name"]
+    list_filter = ["status", "delegation"]
+    list_select_related = ["delegation"]
+    search_fields = ["name", "email", "organisation", "role", "country", "note"]
+    date_hierarchy = "created_at"
+    actions = ["accept", "waitlist", "decline", "withdraw", "export_csv"]
+    fieldsets = [
+        ("Applicant", {"fields": ["name", "email", "organisation", "role", "country"]}),
+        ("Application", {"fields": ["delegation", "note", "consent", "created_at"]}),
+        ("Decision", {"fields": ["status", "decided_at", "decided_by"]}),
+        ("Sender fingerprint", {"fields": ["client_hash"], "classes": ["collapse"]}),
+    ]
+    # What the applicant sent is a record; its status changes only through the actions.
+    readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="waitlist")
+    def waitlist_place(self, obj):
+        if obj.status != Application.Status.WAITLISTED:
+            return ""
+        ahead = (
+            Application.objects.waitlist()
+            .filter(delegation=obj.delegation_id)
+            .filter(Q(created_at__lt=obj.created_at) | Q(created_at=obj.created_at, pk__lt=obj.pk))
+            .count()
+        )
+        return f"#{ahead + 1}"
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            for trip in Delegation.objects.upcoming().with_places_taken():
+                if trip.capacity is None or trip.places_left == 0:
+                    continue
+                first = trip.applications.waitlist().first()
+                if first:
+                    self.message_user(
+                        request,
+                        format_html(
+                            "{} has {} free place{} and a waitlist: the first on it is {}. "
+                            "To offer them the place, select them and choose “Accept”.",
+                            trip.title,
+                            trip.places_left,
+                            pluralize(trip.places_left),
+                            first.name,
+                        ),
+                        messages.WARNING,
+                    )
+        return super().changelist_view(request, extra_context)
+
+    def change_each(self, request, queryset, status):
+        outcomes = Counter()
+        site = applications.site_url(request)
+        for application in queryset.select_related("delegation").order_by("created_at", "pk"):
+            try:
+                outcomes[
+                    applications.change_status(application, status, user=request.user, site=site)
+                ] += 1
+            except applications.NoPlaceLeft as error:
+                self.message_user(request, f"{application.name}: {error}", messages.ERROR)
+        for outcome, count in outcomes.items():
+            label = Application.Status(outcome).label.lower()
+            self.message_user(
+                request,
+                f"{count} application{pluralize(count)} {label}; each applicant is emailed.",
+                messages.SUCCESS if outcome == status else messages.WARNING,
+            )
+
+    @admin.action(description="Accept (or waitlist if the trip is full)", permissions=["change"])
+    def accept(self, request, queryset):
+        self.change_each(request, queryset, Application.Status.ACCEPTED)
+
+    @admin.action(description="Put on the waitlist", permissions=["change"])
+    def waitlist(self, request, queryset):
+        self.change_each(request, queryset, Application.Status.WAITLISTED)
+
+    @admin.action(description="Decline", permissions=["change"])
+    def decline(self, request, queryset):
+        self.change_each(request, queryset, Application.Status.DECLINED)
+
+    @admin.action(description="Mark withdrawn (the applicant asked)", permissions=["change"])
+    def withdraw(self, request, queryset):
+        self.change_each(request, queryset, Application.Status.WITHDRAWN)
+
+    @admin.action(description="Export selected as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = ["Applied", "Delegation", "Name", "Email", "Organisation", "Role"]
+        header += ["State or country", "Note", "Status", "Status changed", "Changed by"]
+        rows = (
+            [
+                local_time(application.created_at),
+                application.delegation.title,
+                application.name,
+                application.email,
+                application.organisation,
+                application.role,
+                application.country,
+                application.note,
+                application.get_status_display(),
+                local_time(application.decided_at),
+                application.decided_by,
+            ]
+            for application in queryset.select_related("delegation").order_by(
+                "delegation", "created_at", "pk"
+            )
+        )
+        return csv_download("applications", header, rows)
+
+
+@admin.register(ApplicationEmail)
+class ApplicationEmailAdmin(admin.ModelAdmin):
+    """The wording of the emails applicants get: one per kind, edited, never added."""
+
+    list_display = ["kind", "subject", "updated_at"]
+    readonly_fields = ["kind"]
+    fields = ["kind", "subject", "body"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # Every kind is listed, with the default wording until staff change it.
+        for kind, (subject, body) in applications.WORDING.items():
+            ApplicationEmail.objects.get_or_create(
+                kind=kind, defaults={"subject": subject, "body": body}
+            )
+        return super().changelist_view(request, extra_context)

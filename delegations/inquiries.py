@@ -1,71 +1,30 @@
 """Questions and registrations of interest sent from an upcoming trip's page.
 
-An inquiry is committed to the database before anything that can fail: the email to the
-trip's contacts is sent afterwards and its outcome is recorded on the inquiry, so a mail
-server that is down never loses a visitor's message, and staff can see (and retry, from
-the admin) what was not sent.
+An inquiry and its email to the trip's contacts are stored together; the worker sends
+the email afterwards (mail/outbox.py) and its outcome is recorded on the inquiry, so a
+mail server that is slow or down never delays or loses a visitor's message, and staff can
+see (and retry, from the admin) what was not sent.
 
-Rate limiting counts submissions per client in the cache, keyed on a keyed hash of
-REMOTE_ADDR. Behind a proxy listed in TRUSTED_PROXIES, cosn_global/proxy.py has already
-put the visitor's address there; an X-Forwarded-For header from anyone else is never
-believed, because any client can send one.
+How often one visitor may send it is core/ratelimit.py's.
 """
 
 import logging
-import time
 from email.utils import formataddr
 
-from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.db import DatabaseError, transaction
+from django.dispatch import receiver
 from django.template.loader import render_to_string
-from django.utils.crypto import salted_hmac
+from django.utils import timezone
 
 from core.models import Section
+from core.ratelimit import client_hash
+from mail import outbox
+from mail.models import Email
+from mail.signals import email_attempted
 
 from .models import Inquiry
 
 logger = logging.getLogger(__name__)
-
-RATE_LIMIT_MESSAGE = (
-    "You have sent several messages in a short time. Please wait a few minutes and try again."
-)
-
-
-def client_hash(request):
-    """A keyed, one-way code for the client's address: the address itself is never kept."""
-    address = request.META.get("REMOTE_ADDR", "")
-    return salted_hmac("delegations.inquiries.client", address, algorithm="sha256").hexdigest()[:32]
-
-
-def rate_limited(client):
-    """Count a submission from `client`; return the seconds to wait if over the limit, else 0.
-
-    A fixed window: at most INQUIRY_RATE_LIMIT submissions in each INQUIRY_RATE_WINDOW
-    seconds. If the cache cannot be reached the submission is allowed: losing a
-    visitor's message is worse than letting a few extra through.
-    """
-    limit = getattr(settings, "INQUIRY_RATE_LIMIT", 5)
-    window = getattr(settings, "INQUIRY_RATE_WINDOW", 600)
-    if not limit or window <= 0:
-        return 0
-    now = time.time()
-    window_end = (int(now // window) + 1) * window
-    key = f"inquiry-rate:{client}:{window_end}"
-    try:
-        cache.add(key, 0, timeout=window_end - now + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=window_end - now + 1)
-            count = 1
-    except Exception:
-        logger.warning("Inquiry rate limit unavailable (cache down); allowing.", exc_info=True)
-        return 0
-    if count > limit:
-        return max(1, int(window_end - now))
-    return 0
 
 
 def contacts_for(delegation):
@@ -81,21 +40,18 @@ def contacts_for(delegation):
 
 
 def receive(form, delegation, request):
-    """Store a valid inquiry, then email it to the trip's contacts."""
+    """Store a valid inquiry and queue its email to the trip's contacts, together."""
     with transaction.atomic():
         inquiry = form.save(commit=False)
         inquiry.delegation = delegation
         inquiry.client_hash = client_hash(request)
         inquiry.save()
-    send(inquiry, request)
+        send(inquiry, request)
     return inquiry
 
 
 def send(inquiry, request):
-    """Email `inquiry` to its trip's contacts and record the outcome on it.
-
-    Never raises: a failure is logged and kept on the inquiry for staff to see.
-    """
+    """Queue the email of `inquiry` to its trip's contacts (mail/outbox.py sends it)."""
     delegation = inquiry.delegation
     contacts = contacts_for(delegation)
     if not contacts:
@@ -115,19 +71,35 @@ def send(inquiry, request):
             "page_url": request.build_absolute_uri(delegation.get_absolute_url()),
         },
     )
-    message = EmailMessage(
+    record(inquiry, Inquiry.EmailStatus.PENDING, "")
+    outbox.queue(
+        kind="inquiry",
+        to=[contact.email for contact in contacts],
         subject=f"Inquiry about {delegation.title}: {inquiry.name}",
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[contact.email for contact in contacts],
-        reply_to=[formataddr((inquiry.name, inquiry.email))],
+        reply_to=formataddr((inquiry.name, inquiry.email)),
+        about=inquiry,
     )
-    try:
-        message.send(using="default")
-    except Exception as error:
-        logger.error("Inquiry %s: the email to the contacts failed.", inquiry.pk, exc_info=True)
-        return record(inquiry, Inquiry.EmailStatus.FAILED, f"{type(error).__name__}: {error}")
-    return record(inquiry, Inquiry.EmailStatus.SENT, "")
+    inquiry.refresh_from_db(fields=["email_status", "email_error"])
+    return inquiry
+
+
+@receiver(email_attempted)
+def keep_email_status(sender, email, **kwargs):
+    """An inquiry shows how its email fared: sent, failed, or waiting to try again."""
+    model, _, pk = email.about.partition(":")
+    if model != Inquiry._meta.label_lower:
+        return
+    if email.status == Email.Status.SENT:
+        status, error = Inquiry.EmailStatus.SENT, ""
+    elif email.status == Email.Status.FAILED:
+        status, error = Inquiry.EmailStatus.FAILED, email.last_error
+        logger.error("Inquiry %s: the email to the contacts failed.", pk)
+    else:
+        when = timezone.localtime(email.next_attempt_at)
+        status = Inquiry.EmailStatus.PENDING
+        error = f"Attempt {email.attempts} failed ({email.last_error}); next try {when:%H:%M}."
+    record(Inquiry(pk=pk), status, error)
 
 
 def record(inquiry, status, error):

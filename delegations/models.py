@@ -1,8 +1,10 @@
 from pathlib import Path
 
 from django.conf import global_settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -84,13 +86,27 @@ class DelegationQuerySet(DateSpanQuerySet):
             models.F("end_date").desc(nulls_last=True), "title"
         )
 
+    def with_places_taken(self):
+        """Annotate each trip with its accepted applications (Delegation.places_taken)."""
+        accepted = Q(applications__status=Application.Status.ACCEPTED)
+        return self.annotate(accepted_count=models.Count("applications", filter=accepted))
+
     def for_cards(self, *fields):
         """Only the columns a delegation card shows, and `fields`: not the long texts."""
         return self.only(*CARD_FIELDS, *fields)
 
 
 # What a delegation card (includes/components.html#delegation-cards) reads of the trip.
-CARD_FIELDS = ("title", "slug", "summary", "date_precision", "start_date", "end_date")
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "date_precision",
+    "start_date",
+    "end_date",
+    "apply_by",
+    "capacity",
+)
 
 
 def listing_relations():
@@ -194,6 +210,47 @@ class Delegation(Renditions, DateSpan):
         blank=True,
     )
     agenda_url = models.URLField("agenda link", blank=True)
+    # Key facts for someone deciding whether to apply; each optional.
+    cost = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The price for one delegate. Leave empty if it is not set, or tick “on request”.",
+    )
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        blank=True,
+        help_text="The three-letter code of the cost, e.g. USD (the default) or EUR.",
+    )
+    cost_on_request = models.BooleanField(
+        "cost on request", default=False, help_text="The cost is given to those who ask."
+    )
+    cost_includes = models.TextField(
+        "what the cost includes",
+        max_length=1000,
+        blank=True,
+        help_text="E.g. “Hotels, visits and most meals; not the flights to Singapore.”",
+    )
+    audience = models.TextField(
+        "who it is for",
+        max_length=600,
+        blank=True,
+        help_text="E.g. “Superintendents, CTOs and other senior district leaders.”",
+    )
+    apply_by = models.DateField(
+        "apply by", null=True, blank=True, help_text="The last day applications are taken."
+    )
+    capacity = models.PositiveSmallIntegerField(
+        "places",
+        null=True,
+        blank=True,
+        help_text=(
+            "How many delegates the trip takes. Once that many are accepted, new "
+            "applications join the waitlist. Empty: no limit."
+        ),
+    )
     is_published = models.BooleanField(
         "published",
         default=False,
@@ -213,10 +270,78 @@ class Delegation(Renditions, DateSpan):
                 name="delegation_hero_has_alt",
                 violation_error_message="Describe the hero photo for people who cannot see it.",
             ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost_on_request=False),
+                name="delegation_cost_or_on_request",
+                violation_error_message="Give the cost or tick “on request”, not both.",
+            ),
         ]
+
+    class Registration(models.TextChoices):
+        OPEN = "open", "Open for applications"
+        WAITLIST = "waitlist", "Waitlist only: every place is taken"
+        CLOSED = "closed", "Applications closed"
+        UNDER_WAY = "under_way", "Under way"
+        PAST = "past", "Past"
 
     def __str__(self):
         return f"{self.title} ({self.dates_display})" if self.dates_known else self.title
+
+    @cached_property
+    def registration_status(self):
+        """Worked out from the dates, the apply-by day and the places taken; never stored."""
+        today = timezone.localdate()
+        if not self.is_upcoming(today):
+            return self.Registration.PAST
+        if self.is_under_way(today):
+            return self.Registration.UNDER_WAY
+        if self.apply_by and self.apply_by < today:
+            return self.Registration.CLOSED
+        if self.places_left == 0:
+            return self.Registration.WAITLIST
+        return self.Registration.OPEN
+
+    @cached_property
+    def places_taken(self):
+        """Accepted applications (annotated by with_places_taken(), else counted)."""
+        if hasattr(self, "accepted_count"):
+            return self.accepted_count
+        return self.applications.filter(status=Application.Status.ACCEPTED).count()
+
+    @property
+    def places_left(self):
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.places_taken, 0)
+
+    def get_registration_status_display(self):
+        return self.Registration(self.registration_status).label
+
+    @property
+    def cost_display(self):
+        """ "USD 3,950", or "USD 3,950.50"; None without an amount."""
+        if self.cost is None:
+            return None
+        amount = f"{self.cost:,.0f}" if self.cost == int(self.cost) else f"{self.cost:,.2f}"
+        return f"{self.currency or 'USD'} {amount}"
+
+    @property
+    def takes_applications(self):
+        return self.is_published and self.registration_status in (
+            self.Registration.OPEN,
+            self.Registration.WAITLIST,
+        )
+
+    @property
+    def has_key_facts(self):
+        return bool(
+            self.cost is not None
+            or self.cost_on_request
+            or self.cost_includes
+            or self.audience
+            or self.apply_by
+            or self.capacity is not None
+        )
 
     def get_absolute_url(self):
         return reverse("delegations:delegation-detail", kwargs={"slug": self.slug})
@@ -772,3 +897,131 @@ class Inquiry(models.Model):
 
     def get_admin_url(self):
         return reverse("admin:delegations_inquiry_change", args=[self.pk])
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def active(self):
+        """Not withdrawn: an address has at most one such application for a trip (a
+        declined applicant is told of the decision, not invited to apply again)."""
+        return self.exclude(status=Application.Status.WITHDRAWN)
+
+    def waitlist(self):
+        return self.filter(status=Application.Status.WAITLISTED).order_by("created_at", "pk")
+
+
+class Application(models.Model):
+    """A visitor's application to join a trip, and what CoSN decided.
+
+    Statuses change only through delegations/applications.py, which keeps the number
+    accepted within the trip's places and emails the applicant each change.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        ACCEPTED = "accepted", "Accepted"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    delegation = models.ForeignKey(
+        Delegation,
+        # A trip with applications cannot be deleted, so that no application is lost with it.
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    organisation = models.CharField("organisation or district", max_length=200)
+    role = models.CharField(max_length=100)
+    country = models.CharField(
+        "state or country", max_length=100, help_text="Where the applicant works."
+    )
+    note = models.TextField(max_length=3000, blank=True)
+    consent = models.BooleanField(
+        "agreed to how the data is used",
+        default=False,
+        help_text="The applicant agreed that CoSN may store these details to run the trip.",
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.RECEIVED)
+    created_at = models.DateTimeField("applied", auto_now_add=True)
+    decided_at = models.DateTimeField("status changed", null=True, blank=True)
+    decided_by = models.CharField("changed by", max_length=150, blank=True)
+    client_hash = models.CharField("sender fingerprint", max_length=64, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["delegation", "status"], name="application_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent=True),
+                name="application_has_consent",
+                violation_error_message="An application is only kept with the applicant's consent.",
+            ),
+            # One application per address and trip; after withdrawing, one may apply again.
+            models.UniqueConstraint(
+                "delegation",
+                Lower("email"),
+                condition=~Q(status="withdrawn"),
+                name="application_one_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    def get_admin_url(self):
+        return reverse("admin:delegations_application_change", args=[self.pk])
+
+
+class ApplicationEmail(models.Model):
+    """The wording of each email an applicant gets, editable by staff.
+
+    Placeholders in braces are filled in: {name}, {trip}, {dates}, {trip_url},
+    {withdraw_url} and {contact}.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", "Application received"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    PLACEHOLDERS = ("name", "trip", "dates", "trip_url", "withdraw_url", "contact")
+
+    kind = models.CharField(max_length=20, choices=Kind, unique=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text=(
+            "Plain text. These are filled in: {name}, {trip}, {dates}, {trip_url}, "
+            "{withdraw_url}, {contact}."
+        )
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = "email to applicants"
+        verbose_name_plural = "emails to applicants"
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def clean(self):
+        known = ", ".join(f"{{{name}}}" for name in self.PLACEHOLDERS)
+        for field in ("subject", "body"):
+            try:
+                getattr(self, field).format_map(dict.fromkeys(self.PLACEHOLDERS, ""))
+            except KeyError as error:
+                raise ValidationError(
+                    {field: f"{{{error.args[0]}}} is not filled in. Use only {known}."}
+                ) from None
+            except (ValueError, IndexError):
+                raise ValidationError(
+                    {field: f"Braces are only for the placeholders {known}; check each is closed."}
+                ) from None
+
+    def render(self, **values):
+        return self.subject.format_map(values), self.body.format_map(values)

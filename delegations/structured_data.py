@@ -56,7 +56,36 @@ def delegation_event(delegation, request):
     image = delegation.preview_image
     if image:
         event["image"] = absolute(request, image.file.url)
+    offer = registration_offer(delegation, request)
+    if offer:
+        event["offers"] = offer
     return event
+
+
+# How each registration status reads as an offer's availability.
+AVAILABILITY = {
+    "open": "InStock",
+    "waitlist": "SoldOut",
+    "closed": "OutOfStock",
+}
+
+
+def registration_offer(delegation, request):
+    """The trip's places as an Offer while it takes (or has stopped taking) applications."""
+    availability = AVAILABILITY.get(delegation.registration_status)
+    if availability is None:
+        return None
+    offer = {
+        "@type": "Offer",
+        "url": absolute(request, delegation.get_absolute_url()) + "#apply",
+        "availability": f"{SCHEMA}/{availability}",
+    }
+    if delegation.cost is not None:
+        offer["price"] = f"{delegation.cost:.2f}"
+        offer["priceCurrency"] = delegation.currency or "USD"
+    if delegation.apply_by:
+        offer["validThrough"] = delegation.apply_by.isoformat()
+    return offer
 
 
 def delegation_report(report, request):

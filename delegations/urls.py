@@ -31,6 +31,13 @@ urlpatterns = [
         cache_public_page(views.InquiryThanksView.as_view()),
         name="inquiry-thanks",
     ),
+    path("delegations/<slug:slug>/apply/", views.ApplyView.as_view(), name="apply"),
+    path(
+        "delegations/<slug:slug>/apply/thanks/",
+        views.ApplyThanksView.as_view(),
+        name="apply-thanks",
+    ),
+    path("applications/withdraw/<str:token>/", views.WithdrawView.as_view(), name="withdraw"),
     path(
         "delegations/<slug:delegation_slug>/reports/<slug:slug>/",
         cache_public_page(views.ReportDetailView.as_view()),

@@ -2,6 +2,7 @@ import logging
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import (
     Case,
     F,
@@ -16,14 +17,19 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.generic import DetailView, TemplateView
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import DetailView, TemplateView, View
 
 from core.models import Person, Section
+from core.ratelimit import RATE_LIMIT_MESSAGE, client_hash, rate_limited
 from core.views import PreviewMixin, page_or_404
 
-from . import geo, inquiries
-from .forms import InquiryForm
+from . import applications, geo, inquiries
+from .forms import ApplicationForm, InquiryForm
 from .models import (
+    Application,
     Delegation,
     DelegationPartner,
     Destination,
@@ -125,7 +131,7 @@ class DelegationListView(TemplateView):
         # Upcoming trips head the first page of the whole archive, not a filtered one.
         upcoming = None
         if page.number == 1 and not archive.active:
-            upcoming = list(published.upcoming(today).for_cards())
+            upcoming = list(published.upcoming(today).with_places_taken().for_cards())
         prefetch_related_objects([*(upcoming or ()), *past], *listing_relations())
         return super().get_context_data(
             section=Section.for_page("delegations")["delegations"],
@@ -191,6 +197,7 @@ class DelegationDetailView(PreviewMixin, DetailView):
         return (
             super()
             .get_queryset()
+            .with_places_taken()
             .prefetch_related(
                 Prefetch("destinations", queryset=Destination.objects.select_related("country")),
                 Prefetch(
@@ -221,11 +228,13 @@ class DelegationDetailView(PreviewMixin, DetailView):
         context["structured_data"] = delegation_event(self.object, self.request)
         if context["is_upcoming"] and self.object.is_published:
             context.setdefault("inquiry_form", InquiryForm())
+        if self.object.takes_applications:
+            context.setdefault("application_form", ApplicationForm())
         return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if "inquiry_form" in context:
+        if "inquiry_form" in context or "application_form" in context:
             # The form carries this visitor's CSRF token: no shared cache may keep the page.
             patch_cache_control(response, private=True)
         return response
@@ -265,14 +274,14 @@ class InquiryView(DelegationDetailView):
             logger.info(
                 "Inquiry about %s discarded: the honeypot was filled in (client %s).",
                 delegation.slug,
-                inquiries.client_hash(request),
+                client_hash(request),
             )
             return redirect("delegations:inquiry-thanks", slug=delegation.slug)
         if not form.is_valid():
             return self.show_form(form, status=400)
-        retry_after = inquiries.rate_limited(inquiries.client_hash(request))
+        retry_after = rate_limited(client_hash(request))
         if retry_after:
-            form.add_error(None, inquiries.RATE_LIMIT_MESSAGE)
+            form.add_error(None, RATE_LIMIT_MESSAGE)
             response = self.show_form(form, status=429)
             response["Retry-After"] = str(retry_after)
             return response
@@ -282,6 +291,112 @@ class InquiryView(DelegationDetailView):
     def show_form(self, form, status):
         context = self.get_context_data(object=self.object, inquiry_form=form)
         return self.render_to_response(context, status=status)
+
+
+class ApplyView(DelegationDetailView):
+    """Takes the application form on an open trip's page (POST only), as InquiryView
+    takes questions: errors keep what was typed, success redirects to a thanks page."""
+
+    http_method_names = ["get", "post"]
+
+    def get_queryset(self):
+        return super().get_queryset().published()
+
+    def get(self, request, *args, **kwargs):
+        return redirect(reverse("delegations:delegation-detail", kwargs=kwargs) + "#apply")
+
+    def post(self, request, *args, **kwargs):
+        self.object = delegation = self.get_object()
+        if not delegation.takes_applications:
+            return TemplateResponse(
+                request,
+                "delegations/apply_closed.html",
+                {
+                    "delegation": delegation,
+                    "contact_section": Section.for_page("delegations")["delegations"],
+                },
+                status=410,
+            )
+        form = ApplicationForm(request.POST)
+        if form.is_spam():
+            logger.info("Application to %s discarded: the honeypot was filled in.", delegation.slug)
+            return redirect("delegations:apply-thanks", slug=delegation.slug)
+        if not form.is_valid():
+            return self.show_form(form, status=400)
+        retry_after = rate_limited(client_hash(request), form="apply")
+        if retry_after:
+            form.add_error(None, RATE_LIMIT_MESSAGE)
+            response = self.show_form(form, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
+        application, created = applications.apply(form, delegation, request)
+        if not created:
+            form.add_error(
+                None,
+                f"We already have an application from {application.email} for this "
+                f"delegation, sent on {application.created_at:%B %-d, %Y}. Its status: "
+                f"{application.get_status_display().lower()}. The emails we sent you have a "
+                "link to withdraw it; to change it, write to the contact below.",
+            )
+            return self.show_form(form, status=409)
+        return redirect(
+            reverse("delegations:apply-thanks", kwargs={"slug": delegation.slug})
+            + ("?waitlist" if application.status == Application.Status.WAITLISTED else "")
+        )
+
+    def show_form(self, form, status):
+        context = self.get_context_data(object=self.object, application_form=form)
+        return self.render_to_response(context, status=status)
+
+
+class ApplyThanksView(DetailView):
+    model = Delegation
+    template_name = "delegations/apply_thanks.html"
+
+    def get_queryset(self):
+        return Delegation.objects.published().prefetch_related("contacts")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            waitlisted="waitlist" in self.request.GET,
+            contacts=inquiries.contacts_for(self.object),
+            **kwargs,
+        )
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class WithdrawView(View):
+    """The link in an applicant's emails: a page with a button, then the withdrawal.
+
+    The signed link is the applicant's proof (it carries no CSRF token, as mail
+    programs open it without the site's cookie); the page shows only their own
+    application.
+    """
+
+    def get(self, request, token):
+        application = applications.application_for_token(token)
+        if application is None:
+            return self.invalid(request)
+        return TemplateResponse(request, "delegations/withdraw.html", {"application": application})
+
+    def post(self, request, token):
+        application = applications.application_for_token(token)
+        if application is None:
+            return self.invalid(request)
+        withdrawn_now = applications.withdraw(application, applications.site_url(request))
+        return TemplateResponse(
+            request,
+            "delegations/withdrawn.html",
+            {"application": application, "already": not withdrawn_now},
+        )
+
+    def invalid(self, request):
+        return TemplateResponse(
+            request,
+            "delegations/withdraw_invalid.html",
+            {"days": settings.APPLICATION_LINK_DAYS},
+            status=400,
+        )
 
 
 class InquiryThanksView(DetailView):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from core.admin import ContentAdmin, StackedPart
+from mail.admin import AnnounceAction
 
 from .models import Resource, Session, Symposium, SymposiumPartner
 
@@ -33,8 +34,9 @@ class ResourceInline(StackedPart):
 
 
 @admin.register(Symposium)
-class SymposiumAdmin(ContentAdmin):
+class SymposiumAdmin(AnnounceAction, ContentAdmin):
     list_display = ["year", "title", "theme", "when", "is_published"]
+    actions = ["announce"]
     list_display_links = ["year", "title"]
     list_filter = ["is_published"]
     list_editable = ["is_published"]
@@ -60,3 +62,19 @@ class SymposiumAdmin(ContentAdmin):
         ("How to attend", {"fields": ["registration_url", "registration_contact"]}),
         ("Description", {"fields": ["description"]}),
     ]
+
+    def not_announceable(self, obj):
+        if not obj.is_published:
+            return "it is not published."
+        if not obj.is_upcoming():
+            return "it is not upcoming."
+        return None
+
+    def announcement_text(self, obj):
+        lines = [f"CoSN's International Symposium {obj.year}: {obj.title}."]
+        if obj.theme:
+            lines.append(f"Theme: “{obj.theme}”.")
+        if obj.when:
+            where = f" at {obj.venue_name}" if obj.venue_name else ""
+            lines.append(f"When: {obj.when}{where}.")
+        return f"CoSN International Symposium {obj.year}: {obj.title}", "\n\n".join(lines)

@@ -31,13 +31,15 @@ def test_trips_come_first_then_inquiries_with_how_many_wait_and_the_symposium(ad
     assert [app["app_label"] for app in apps] == [
         "delegations",
         "symposium",
+        "mail",
         "core",
         "auth",
+        "django_tasks_database",
         "axes",
     ]
     models = [model["object_name"] for model in apps[0]["models"]]
-    assert models[:2] == ["Delegation", "Inquiry"]
-    assert apps[0]["models"][1]["note"] == "2 not handled yet"
+    assert models[:3] == ["Delegation", "Application", "Inquiry"]
+    assert apps[0]["models"][2]["note"] == "2 not handled yet"
     assert all(app["description"] for app in apps)
     assert apps[-1]["name"] == "Security log"
 

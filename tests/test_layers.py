@@ -1,7 +1,8 @@
 """The code is in three layers, and a file imports only its own layer or those below:
 
 - bottom: core (shared building blocks) and pagecache (the page cache), which import
-  no other project package, not even each other;
+  no other project package, not even each other; and mail (email, subscribers,
+  announcements), which uses them and knows no content app;
 - middle: delegations and symposium, side by side, importing only the bottom;
 - top: cosn_global, which composes the site from all of them.
 
@@ -17,9 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ALLOWED = {
     "core": set(),
     "pagecache": set(),
-    "delegations": {"core", "pagecache"},
-    "symposium": {"core", "pagecache"},
-    "cosn_global": {"core", "pagecache", "delegations", "symposium"},
+    "mail": {"core", "pagecache"},
+    "delegations": {"core", "pagecache", "mail"},
+    "symposium": {"core", "pagecache", "mail"},
+    "cosn_global": {"core", "pagecache", "mail", "delegations", "symposium"},
 }
 # Tests, migrations (which name the code of their day) and the benchmark are not layered.
 NOT_LAYERED = {"tests", "migrations"}

@@ -40,7 +40,16 @@ HISTORY = {"reversion.revision", "reversion.version"}
 ADDED = {
     "core.person": {"slug", "photo", "photo_alt", "bio", "listed"},
     "delegations.dispatch": {"updated_at", "audio_size", "duration"},
-    "delegations.delegation": {"promotion"},
+    "delegations.delegation": {
+        "promotion",
+        "cost",
+        "currency",
+        "cost_on_request",
+        "cost_includes",
+        "audience",
+        "apply_by",
+        "capacity",
+    },
     "delegations.report": {"page_count", "key_findings"},
     "symposium.symposium": {
         "start_time",

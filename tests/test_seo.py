@@ -279,6 +279,7 @@ class TestStructuredData:
             f"{SITE}/where-we-have-been/": [],
             f"{SITE}/journal/": [],
             f"{SITE}/symposium/": ["EventSeries"],
+            f"{SITE}/privacy/": [],
         }
 
         for url in sitemap(client):

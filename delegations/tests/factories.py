@@ -6,6 +6,8 @@ from factory.django import DjangoModelFactory
 from core.dates import DatePrecision
 from core.tests.factories import OrganisationFactory
 from delegations.models import (
+    Application,
+    ApplicationEmail,
     Country,
     Delegation,
     DelegationPartner,
@@ -154,3 +156,31 @@ class TestimonialFactory(DjangoModelFactory):
     delegation = factory.SubFactory(DelegationFactory)
     person = factory.SubFactory("core.tests.factories.PersonFactory")
     quote = "The best professional learning I have had."
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """An application as a visitor sends it: received, with consent."""
+
+    class Meta:
+        model = Application
+
+    delegation = factory.SubFactory(DelegationFactory)
+    name = factory.Sequence(lambda n: f"Applicant {n}")
+    email = factory.Sequence(lambda n: f"applicant{n}@example.org")
+    organisation = "Lakeside School District"
+    role = "Superintendent"
+    country = "Ohio"
+    consent = True
+    status = Application.Status.RECEIVED
+
+
+class ApplicationEmailFactory(DjangoModelFactory):
+    """Staff's wording of one kind of email to applicants."""
+
+    class Meta:
+        model = ApplicationEmail
+        django_get_or_create = ("kind",)
+
+    kind = ApplicationEmail.Kind.ACCEPTED
+    subject = "You are on the delegation: {trip}"
+    body = "Dear {name},\n\nYour place on {trip} ({dates}) is confirmed.\n"

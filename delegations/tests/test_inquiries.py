@@ -20,10 +20,12 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core.tests.factories import PersonFactory, SectionFactory
 from delegations.models import Inquiry
 from delegations.tests.factories import DelegationFactory, InquiryFactory
+from mail.models import Email
 from pagecache import version
 from tests.helpers import on
 from tests.servers import Gunicorn, manage
@@ -482,16 +484,21 @@ class TestEmailFailure:
         assert response.status_code == 302
         assert response["Location"] == thanks_url(trip)
         inquiry = Inquiry.objects.get()
-        assert inquiry.email_status == Inquiry.EmailStatus.FAILED
+        # Still waiting, with the reason, and queued to be tried again in a minute.
+        assert inquiry.email_status == Inquiry.EmailStatus.PENDING
+        assert inquiry.email_error.startswith("Attempt 1 failed")
         assert "Connection refused" in inquiry.email_error or "Errno" in inquiry.email_error
-        assert "the email to the contacts failed" in caplog.text
+        email = Email.objects.get(about=f"delegations.inquiry:{inquiry.pk}")
+        assert (email.status, email.attempts) == (Email.Status.QUEUED, 1)
+        assert email.next_attempt_at > timezone.now()
+        assert "not sent, attempt 1" in caplog.text
         assert client.get(response["Location"]).status_code == 200
 
     def test_an_smtp_error_is_recorded_for_staff(self, client, trip, monkeypatch):
         def refuse(self, *args, **kwargs):
             raise smtplib.SMTPRecipientsRefused({"jo@cosn.example": (550, b"No such user")})
 
-        monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+        monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
         assert submit(client, trip).status_code == 302
         inquiry = Inquiry.objects.get()
         assert inquiry.email_status == Inquiry.EmailStatus.FAILED
@@ -643,14 +650,18 @@ class TestAdmin:
         messages = [str(m) for m in staff_client.get(changelist()).context["messages"]]
         assert "Emailed 1 inquiry to the trip's contacts." in messages
 
-    def test_a_retry_that_fails_again_says_so(self, staff_client, trip, settings):
+    def test_a_retry_that_fails_again_stays_queued_and_says_so(self, staff_client, trip, settings):
         failed = InquiryFactory(delegation=trip, email_status=Inquiry.EmailStatus.FAILED)
         settings.MAILERS = CLOSED_SMTP
         action(staff_client, "retry_email", [failed])
         failed.refresh_from_db()
-        assert failed.email_status == Inquiry.EmailStatus.FAILED
+        assert failed.email_status == Inquiry.EmailStatus.PENDING
+        assert failed.email_error.startswith("Attempt 1 failed")
         messages = [str(m) for m in staff_client.get(changelist()).context["messages"]]
-        assert "1 inquiry still could not be emailed: open them to see why." in messages
+        assert (
+            "1 inquiry queued to be emailed to the trip's contacts: the list shows when they "
+            "are sent." in messages
+        )
 
     def test_a_trip_with_inquiries_cannot_be_deleted_and_the_admin_says_why(
         self, staff_client, trip

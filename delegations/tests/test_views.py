@@ -53,7 +53,7 @@ class TestDelegationDetail:
             page = text(client.get("/delegations/singapore-2015/"))
         assert "Upcoming delegation" in page
         assert '<time datetime="2015-01-09">January 9-17, 2015</time>' in page
-        assert "Register or ask" in page
+        assert "Apply or ask" in page
         assert "to see an agenda, or to register for the trip." in page
         assert 'href="mailto:ispero@cosn.org"' in page
 
@@ -61,7 +61,7 @@ class TestDelegationDetail:
         with on(TODAY):
             page = text(client.get("/delegations/singapore-2015/"))
         assert "Past delegation" in page
-        assert "Register or ask" not in page
+        assert "Apply or ask" not in page
         assert "Irene Spero" in page
 
     def test_a_photo_without_a_picture_is_its_caption_and_promises_nothing(self, client):
