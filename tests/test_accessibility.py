@@ -241,10 +241,11 @@ def visit(page, live_server, site, name):
 
 
 def fill_inquiry(page):
-    page.get_by_label("Your name").fill("Ada Visitor")
-    page.get_by_label("Your email address").fill("ada@example.org")
-    page.get_by_label("Your question or message").fill("Is there still room on this trip?")
-    page.get_by_label("I agree that CoSN may store").check()
+    form = page.locator("#inquire")
+    form.get_by_label("Your name").fill("Ada Visitor")
+    form.get_by_label("Your email address").fill("ada@example.org")
+    form.get_by_label("Your question or message").fill("Is there still room on this trip?")
+    form.get_by_label("I agree that CoSN may store").check()
 
 
 PAGE_NAMES = [
