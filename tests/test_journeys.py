@@ -90,7 +90,7 @@ def test_a_visitor_reads_a_past_delegation_its_report_the_symposia_searches_and_
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Global Leadership"
     ).click()
-    page.get_by_role("link", name=re.compile("^Agenda, contact and registration")).click()
+    page.get_by_role("link", name=re.compile("^Apply, see the agenda or ask")).click()
     page.wait_for_url(live_server.url + upcoming.get_absolute_url())
     form = page.locator("#inquire")
     form.get_by_label("Your name").fill("Ada Visitor")
