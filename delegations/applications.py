@@ -144,9 +144,8 @@ def apply(form, delegation, request):
                 application.save()
         except IntegrityError:  # only without row locks (SQLite): the constraint decides
             return trip.applications.active().get(email__iexact=email), False
-        notify(application, ApplicationEmail.Kind.RECEIVED, site_url(request))
-        if application.status == Status.WAITLISTED:
-            notify(application, ApplicationEmail.Kind.WAITLISTED, site_url(request))
+        # One email: on a full trip, the waitlist's (which acknowledges it too).
+        notify(application, application.status, site_url(request))
     return application, True
 
 
