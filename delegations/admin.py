@@ -183,7 +183,14 @@ class ItineraryDayAdmin(ContentAdmin):
 
 @admin.register(Delegation)
 class DelegationAdmin(AnnounceAction, ContentAdmin):
-    list_display = ["title", "dates", "status", "destination_list", "is_published"]
+    list_display = [
+        "title",
+        "dates",
+        "status",
+        "registration_state",
+        "destination_list",
+        "is_published",
+    ]
     list_filter = [
         StatusFilter,
         "is_published",
@@ -235,7 +242,8 @@ class DelegationAdmin(AnnounceAction, ContentAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("destinations__country")
+        queryset = super().get_queryset(request).prefetch_related("destinations__country")
+        return queryset.with_places_taken()
 
     @admin.display(description="dates", ordering="start_date")
     def dates(self, obj):
@@ -244,6 +252,13 @@ class DelegationAdmin(AnnounceAction, ContentAdmin):
     @admin.display(description="status", ordering="end_date")
     def status(self, obj):
         return obj.status
+
+    @admin.display(description="registration")
+    def registration_state(self, obj):
+        if not obj.is_upcoming():
+            return ""
+        left = f" ({obj.places_left} of {obj.capacity} places left)" if obj.capacity else ""
+        return f"{obj.get_registration_status_display()}{left}"
 
     @admin.display(description="destinations")
     def destination_list(self, obj):
