@@ -694,3 +694,18 @@ def test_deleting_an_inquiry_is_said_to_be_final(staff_client):
     inquiry = factories.InquiryFactory()
     page = staff_client.get(admin_url(Inquiry, "delete", inquiry.pk)).content.decode()
     assert "Deleting an inquiry is final: it cannot be recovered." in page
+
+
+@pytest.mark.django_db
+def test_the_trips_list_shows_an_upcoming_trips_registration_and_places_left(staff_client):
+    start = datetime.date.today() + datetime.timedelta(days=50)
+    trip = factories.DelegationFactory(
+        title="Helsinki", start_date=start, end_date=start + datetime.timedelta(days=4), capacity=3
+    )
+    factories.ApplicationFactory(delegation=trip, status="accepted")
+    factories.DelegationFactory(title="Lisbon")  # past: no registration shown
+
+    page = staff_client.get(reverse("admin:delegations_delegation_changelist")).content.decode()
+
+    assert "Open for applications (2 of 3 places left)" in page
+    assert page.count("Open for applications") == 1
