@@ -6,6 +6,9 @@ Content Security Policy violation, popups included); a test that loads pages ass
 `page_problems == []`. The browser is Debian's Chromium (`.ci/run` installs it); where it
 is missing, browser tests are skipped (except under .ci/run, where they fail).
 
+`smtp_server` is a real SMTP server (tests/helpers.py) that the site's mailer sends to,
+from the live server's thread too: `smtp_server.received` holds what arrived.
+
 Under the site's policy `page.wait_for_function()` fails when it has to poll (Playwright
 polls with eval()): wait with locators, or poll `page.evaluate()` from Python.
 """
@@ -16,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from tests.helpers import AXE_JS
+from tests.helpers import AXE_JS, running_smtp_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -112,6 +115,12 @@ def page(browser, page_problems):
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    with running_smtp_server(settings) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ axe-core is an npm package that `.ci/run` installs into .ci/node_modules (`npm c
 
 import datetime
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -26,8 +27,10 @@ from PIL import Image
 from core.dates import DatePrecision
 from core.models import Section
 from core.tests.factories import OrganisationFactory, PersonFactory, SectionFactory
-from delegations.models import Dispatch
+from delegations.applications import withdraw_token
+from delegations.models import Application, Dispatch
 from delegations.tests.factories import (
+    ApplicationFactory,
     CountryFactory,
     DelegationFactory,
     DelegationPartnerFactory,
@@ -39,6 +42,8 @@ from delegations.tests.factories import (
     TopicFactory,
     VisitFactory,
 )
+from mail.models import Subscriber
+from mail.tokens import confirm_token, unsubscribe_token
 from symposium.models import Session
 from symposium.tests.factories import (
     ResourceFactory,
@@ -69,7 +74,9 @@ def pdf(name="report.pdf"):
 def site(live_server):
     """One of each kind of public page, with everything it can show, as {name: path}.
 
-    Pages reached by submitting a form are opened by `visit()`.
+    Pages reached by submitting a form are opened by `visit()`. A callable instead of a
+    path makes a fresh one for each visit: the page of a link that works once (withdrawing
+    an application, confirming an address) looks different when it is opened again.
     """
     today = timezone.localdate()
     desk = PersonFactory(name="Delegations Desk", email="desk@cosn.example")
@@ -147,8 +154,42 @@ def site(live_server):
         end_date=start + datetime.timedelta(days=6),
         registration="<p>Places are limited.</p>",
         agenda_url="https://example.org/agenda",
+        # Its key facts, and so the application form.
+        cost=3950,
+        cost_includes="Hotels, school visits and most meals; not the flights.",
+        audience="Superintendents, CTOs and other senior district leaders.",
+        apply_by=today + datetime.timedelta(days=30),
+        capacity=20,
     )
     upcoming.contacts.add(desk)
+    ApplicationFactory(delegation=upcoming, status=Application.Status.ACCEPTED)
+    # Every place taken: new applications join the waitlist.
+    full = DelegationFactory(
+        title="Singapore",
+        slug="singapore",
+        destinations=["Singapore"],
+        start_date=start + datetime.timedelta(days=30),
+        end_date=start + datetime.timedelta(days=34),
+        cost_on_request=True,
+        capacity=1,
+    )
+    full.contacts.add(desk)
+    ApplicationFactory(delegation=full, status=Application.Status.ACCEPTED)
+
+    def withdraw_link():
+        application = ApplicationFactory(delegation=upcoming, name="Casey Applicant")
+        return reverse("delegations:withdraw", args=[withdraw_token(application)])
+
+    numbers = itertools.count()
+
+    def confirm_link():
+        subscriber = Subscriber.objects.create(email=f"reader{next(numbers)}@example.org")
+        return reverse("mail:confirm", args=[confirm_token(subscriber)])
+
+    confirmed = Subscriber.objects.create(
+        email="confirmed@example.org", confirmed_at=timezone.now()
+    )
+    unsubscribe_link = reverse("mail:unsubscribe", args=[unsubscribe_token(confirmed.email)])
     DelegationFactory(
         title="Seoul",
         slug="seoul",
@@ -205,6 +246,21 @@ def site(live_server):
         "not-found": "/no-such-page/",
         "inquiry-form-errors": upcoming.get_absolute_url(),
         "inquiry-thanks": upcoming.get_absolute_url(),
+        "apply-form-errors": upcoming.get_absolute_url(),
+        "apply-thanks": upcoming.get_absolute_url(),
+        "waitlist-delegation": full.get_absolute_url(),
+        "withdraw": withdraw_link(),
+        "withdrawn": withdraw_link,
+        "withdraw-invalid": reverse("delegations:withdraw", args=["forged:token"]),
+        "subscribe": reverse("mail:subscribe"),
+        "subscribe-errors": reverse("mail:subscribe"),
+        "subscribe-sent": reverse("mail:subscribe"),
+        "confirm": confirm_link(),
+        "confirmed": confirm_link,
+        "unsubscribe": unsubscribe_link,
+        "unsubscribed": unsubscribe_link,
+        "link-invalid": reverse("mail:confirm", args=["forged:token"]),
+        "privacy": reverse("privacy"),
         "login-lockout": reverse("admin:login"),
         "server-error": "/__server-error__/",
         "unavailable": "/__unavailable__/",
@@ -213,7 +269,8 @@ def site(live_server):
 
 def visit(page, live_server, site, name):
     """Open the page called `name`, as a visitor would reach it."""
-    url = live_server.url + site[name]
+    path = site[name]() if callable(site[name]) else site[name]
+    url = live_server.url + path
     if name in ("server-error", "unavailable"):
         # Rendered by Django without a request; served from the site's address so that the
         # stylesheet loads as it would.
@@ -238,6 +295,31 @@ def visit(page, live_server, site, name):
         page.get_by_role("button", name="Send your message").click()
         # (The browser keeps the form's #inquire fragment through the redirect.)
         page.wait_for_url(re.compile(r"/inquire/thanks/"))
+    elif name == "apply-form-errors":
+        page.locator("#apply").get_by_role("button", name="Send your application").click()
+        page.locator("#apply .error-summary").wait_for()
+    elif name == "apply-thanks":
+        fill_application(page)
+        page.locator("#apply").get_by_role("button", name="Send your application").click()
+        page.wait_for_url(re.compile(r"/apply/thanks/"))
+    elif name == "withdrawn":
+        page.get_by_role("button", name="Withdraw my application").click()
+        page.get_by_role("heading", level=1, name="Your application is withdrawn").wait_for()
+    elif name in ("subscribe-errors", "subscribe-sent"):
+        form = page.locator("main form")
+        address = "not-an-address" if name == "subscribe-errors" else next(ADDRESSES)
+        form.get_by_label("Your email address").fill(address)
+        form.get_by_role("button", name="Sign up").click()
+        if name == "subscribe-errors":
+            page.locator(".error-summary").wait_for()
+        else:
+            page.wait_for_url(re.compile(r"/subscribe/sent/$"))
+    elif name == "confirmed":
+        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("heading", level=1, name="You are signed up").wait_for()
+    elif name == "unsubscribed":
+        page.get_by_role("button", name="Unsubscribe").click()
+        page.get_by_role("heading", level=1, name="You are unsubscribed").wait_for()
 
 
 def fill_inquiry(page):
@@ -247,6 +329,39 @@ def fill_inquiry(page):
     form.get_by_label("Your question or message").fill("Is there still room on this trip?")
     form.get_by_label("I agree that CoSN may store").check()
 
+
+# A new address for each application and sign-up: one address applies to a trip once.
+ADDRESSES = (f"visitor{number}@example.org" for number in itertools.count())
+
+
+def fill_application(page):
+    form = page.locator("#apply")
+    form.get_by_label("Your name").fill("Ada Applicant")
+    form.get_by_label("Your email address").fill(next(ADDRESSES))
+    form.get_by_label("Organisation or school district").fill("Lakeside School District")
+    form.get_by_label("Your role").fill("Chief technology officer (CTO)")
+    form.get_by_label("State or country").fill("Ohio")
+    form.get_by_label("I agree that CoSN may store").check()
+
+
+# The pages of applications, sign-ups and announcements, which every audit below covers.
+PROGRAMME_PAGES = [
+    "apply-form-errors",
+    "apply-thanks",
+    "waitlist-delegation",
+    "withdraw",
+    "withdrawn",
+    "withdraw-invalid",
+    "subscribe",
+    "subscribe-errors",
+    "subscribe-sent",
+    "confirm",
+    "confirmed",
+    "unsubscribe",
+    "unsubscribed",
+    "link-invalid",
+    "privacy",
+]
 
 PAGE_NAMES = [
     "landing",
@@ -276,7 +391,42 @@ PAGE_NAMES = [
     "login-lockout",
     "server-error",
     "unavailable",
+    *PROGRAMME_PAGES,
 ]
+
+
+# Each of PROGRAMME_PAGES by its main heading, and what else shows it is the right page.
+PROGRAMME_HEADINGS = {
+    "apply-form-errors": ("Helsinki", "#apply .error-summary"),
+    "apply-thanks": ("Thank you: we have your application", None),
+    "waitlist-delegation": ("Singapore", ".registration--waitlist"),
+    "withdraw": ("Withdraw your application", "main form button"),
+    "withdrawn": ("Your application is withdrawn", None),
+    "withdraw-invalid": ("This link does not work", None),
+    "subscribe": ("Hear about the next delegation or symposium", "main form"),
+    "subscribe-errors": ("Hear about the next delegation or symposium", ".error-summary"),
+    "subscribe-sent": ("Check your email", None),
+    "confirm": ("Confirm your address", "main form button"),
+    "confirmed": ("You are signed up", None),
+    "unsubscribe": ("Unsubscribe", "main form button"),
+    "unsubscribed": ("You are unsubscribed", None),
+    "link-invalid": ("This link does not work", None),
+    "privacy": ("How we use your details", "#applications"),
+}
+
+
+def test_the_programme_pages_audited_below_are_the_pages_they_name(live_server, site, scheme_page):
+    # Otherwise an audit could pass on the wrong page (a link that no longer works, a
+    # form that was not sent).
+    assert sorted(PROGRAMME_HEADINGS) == sorted(PROGRAMME_PAGES)
+    page = scheme_page()
+    for name, (heading, also) in PROGRAMME_HEADINGS.items():
+        visit(page, live_server, site, name)
+        assert page.get_by_role("heading", level=1).inner_text() == heading, name
+        if also:
+            assert page.locator(also).first.is_visible(), name
+    visit(page, live_server, site, "waitlist-delegation")
+    assert page.locator("#apply").get_by_role("button", name="Join the waitlist").is_visible()
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
@@ -358,12 +508,21 @@ def contrast(first, second):
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("name", ["landing", "upcoming-delegation", "archive-page-2"])
+@pytest.mark.parametrize(
+    "name", ["landing", "upcoming-delegation", "archive-page-2", *PROGRAMME_PAGES]
+)
 def test_keyboard_focus_is_visible_on_every_link_button_and_field(
     live_server, site, scheme_page, scheme, name
 ):
     page = scheme_page(scheme)
     visit(page, live_server, site, name)
+    if "#" in page.url:
+        # A form's errors come back at its fragment (#apply), where the browser starts
+        # Tab: start from the top of the page instead, with a spot that is not in the order.
+        page.evaluate(
+            "() => { const top = document.createElement('span'); top.tabIndex = -1;"
+            " document.body.prepend(top); top.focus(); }"
+        )
     count = page.locator(FOCUSABLE).count()
     assert count > 10
 
@@ -434,6 +593,7 @@ TARGETS = """(selector) => {
         "podcast-episode",
         "search-results",
         "symposium",
+        *PROGRAMME_PAGES,
     ],
 )
 def test_every_target_outside_a_sentence_is_at_least_24px_square(
@@ -471,6 +631,7 @@ def test_every_target_outside_a_sentence_is_at_least_24px_square(
         "podcast-episode",
         "symposium-archive",
         "symposium",
+        *PROGRAMME_PAGES,
     ],
 )
 def test_no_page_scrolls_sideways_from_320_to_1920_px(live_server, site, scheme_page, name):
