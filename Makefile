@@ -7,14 +7,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve worker bench load test lint security format migrate seed superuser clean check-python
+.PHONY: help run serve worker bench bench-announce load test lint security format migrate seed superuser clean check-python
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT) (DEBUG on)"
 	@echo "make serve      the production stack locally: DEBUG off, collectstatic, gunicorn, worker"
 	@echo "make worker     the background worker that sends email (run and serve start one)"
 	@echo "make bench      the pages' throughput as a ratio to a static file's, on a large data set"
-	@echo "make load       60 s of load on every page while inquiries are sent (bench/README.md)"
+	@echo "make bench-announce  announcing to 1,000 and 10,000 subscribers: emails/s, peak memory"
+	@echo "make load       60 s of load on every page while inquiries and applications are sent"
 	@echo "make test       run the test suite"
 	@echo "make lint       ruff, the template linter and the missing-migration check"
 	@echo "make security   bandit and pip-audit"
@@ -72,6 +73,10 @@ serve: venv
 bench: venv
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || true
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Drops and recreates cosn_global_bench_announce; e.g. ANNOUNCE_ARGS="--subscribers 10000".
+bench-announce: venv
+	$(BIN)/python -m bench.announce $(ANNOUNCE_ARGS)
 
 # Drops and recreates the database cosn_global_load; e.g. make load LOAD_ARGS="--duration 10".
 load: venv

@@ -70,15 +70,15 @@ def flush_redis(url):
     redis.Redis.from_url(url).flushdb()
 
 
-def run_script(main):
-    """Run a script's main(); gunicorn is stopped on Ctrl-C and on `kill` too."""
+def run_script(main, *, needs_wrk=True):
+    """Run a script's main(); its servers are stopped on Ctrl-C and on `kill` too."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if not shutil.which("wrk"):
+    if needs_wrk and not shutil.which("wrk"):
         log("wrk is missing: sudo apt-get install -y wrk (make does it when run as root).")
         sys.exit(2)
     WORK.mkdir(parents=True, exist_ok=True)
     try:
         sys.exit(main())
     except KeyboardInterrupt:
-        log("Interrupted; the server has been stopped.")
+        log("Interrupted; the servers have been stopped.")
         sys.exit(130)
