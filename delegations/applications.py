@@ -17,6 +17,7 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -132,7 +133,13 @@ def apply(form, delegation, request):
     email = form.cleaned_data["email"]
     with transaction.atomic():
         trip = locked_trip(delegation.pk)
-        existing = trip.applications.active().filter(email__iexact=email).first()
+        # lower(email) as the unique index has it, so that the index answers.
+        existing = (
+            trip.applications.active()
+            .annotate(lower_email=Lower("email"))
+            .filter(lower_email=email.lower())
+            .first()
+        )
         if existing is not None:
             return existing, False
         application = form.save(commit=False)
