@@ -240,6 +240,16 @@ class DelegationDetailView(PreviewMixin, DetailView):
         return response
 
 
+def form_closed(request, delegation, *, applying):
+    """410 Gone: the trip no longer takes this form; nothing was kept."""
+    context = {
+        "delegation": delegation,
+        "contact_section": Section.for_page("delegations")["delegations"],
+        "applying": applying,
+    }
+    return TemplateResponse(request, "delegations/form_closed.html", context, status=410)
+
+
 class InquiryView(DelegationDetailView):
     """Takes the form on an upcoming trip's page (POST only).
 
@@ -259,15 +269,7 @@ class InquiryView(DelegationDetailView):
     def post(self, request, *args, **kwargs):
         self.object = delegation = self.get_object()
         if not delegation.is_upcoming():
-            return TemplateResponse(
-                request,
-                "delegations/inquiry_closed.html",
-                {
-                    "delegation": delegation,
-                    "contact_section": Section.for_page("delegations")["delegations"],
-                },
-                status=410,
-            )
+            return form_closed(request, delegation, applying=False)
         form = InquiryForm(request.POST)
         if form.is_spam():
             # Answered like a success so that the robot learns nothing; nothing is kept.
@@ -308,15 +310,7 @@ class ApplyView(DelegationDetailView):
     def post(self, request, *args, **kwargs):
         self.object = delegation = self.get_object()
         if not delegation.takes_applications:
-            return TemplateResponse(
-                request,
-                "delegations/apply_closed.html",
-                {
-                    "delegation": delegation,
-                    "contact_section": Section.for_page("delegations")["delegations"],
-                },
-                status=410,
-            )
+            return form_closed(request, delegation, applying=True)
         form = ApplicationForm(request.POST)
         if form.is_spam():
             logger.info("Application to %s discarded: the honeypot was filled in.", delegation.slug)
