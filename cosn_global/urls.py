@@ -6,10 +6,12 @@ from django.views.generic import TemplateView
 
 from pagecache.decorators import cache_public_page
 
-from . import calendars, feeds, health, people, search, views
+from . import calendars, feeds, health, passwords, people, search, views
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
+    # Before the admin's own, which would answer these addresses with a 404.
+    *passwords.urlpatterns(settings.ADMIN_URL),
     # Configurable (ADMIN_URL), so that bots probing /admin/ find nothing to guess at.
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
