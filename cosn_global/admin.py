@@ -6,6 +6,8 @@ from django.contrib import admin
 from delegations.models import Application, Inquiry, Photo
 from mail.models import Email
 
+from .models import Redirect
+
 # Apps, and the models in each, in the order editors reach for them; anything not named
 # follows in Django's alphabetical order.
 ORDER = {
@@ -24,6 +26,7 @@ ORDER = {
     "symposium": ["symposium"],
     "mail": ["announcement", "subscriber", "email"],
     "core": ["section", "person", "organisation"],
+    "cosn_global": ["redirect"],
     "auth": ["user", "group"],
     "django_tasks_database": [],
     "axes": [],
@@ -44,6 +47,10 @@ DESCRIPTIONS = {
         "Who asked to hear about new trips and symposia, the announcements sent to them, "
         "and every email the site sends, with whether it went."
     ),
+    "cosn_global": (
+        "Old addresses of pages and where they are now: made when a page's address "
+        "changes, and for addresses from elsewhere (such as cosn.org's old pages)."
+    ),
     "auth": "Who may sign in to this admin, and what each group may do.",
     "django_tasks_database": (
         "The background worker's queue, for administrators: what ran, and what failed."
@@ -51,7 +58,11 @@ DESCRIPTIONS = {
     "axes": "Failed sign-ins and lockouts, for administrators: who was locked out, and "
     "lifting a lockout.",
 }
-NAMES = {"axes": "Security log", "django_tasks_database": "Background tasks"}
+NAMES = {
+    "axes": "Security log",
+    "django_tasks_database": "Background tasks",
+    "cosn_global": "Addresses",
+}
 # What waits for an editor, counted beside the model's name and linked to the list of just
 # those: the filter, its wording and the list's query string.
 WAITING = {
@@ -66,10 +77,22 @@ def rank(order, key):
     return (order.index(key), "") if key in order else (len(order), key)
 
 
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "new_path", "automatic", "created_at"]
+    list_filter = ["automatic"]
+    search_fields = ["old_path", "new_path"]
+    fields = ["old_path", "new_path"]
+
+
 class SiteAdmin(admin.AdminSite):
     site_header = "CoSN Global Leadership"
     site_title = "CoSN Global Leadership admin"
     index_title = "Edit the Global Leadership section"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # This module is imported while the site is made, before `admin.register` works.
+        self.register(Redirect, RedirectAdmin)
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

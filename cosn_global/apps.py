@@ -6,6 +6,11 @@ class CosnGlobalConfig(AppConfig):
     name = "cosn_global"
     verbose_name = "CoSN Global Leadership"
 
+    def ready(self):
+        from . import redirects
+
+        redirects.connect()
+
 
 class SiteAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the site's own index (cosn_global/admin.py)."""

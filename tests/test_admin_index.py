@@ -33,6 +33,7 @@ def test_trips_come_first_then_inquiries_with_how_many_wait_and_the_symposium(ad
         "symposium",
         "mail",
         "core",
+        "cosn_global",
         "auth",
         "django_tasks_database",
         "axes",

@@ -24,6 +24,9 @@ from symposium.tests.factories import SymposiumFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Every request may reach the database: a 404 first looks for a redirect.
+pytestmark = pytest.mark.django_db
+
 
 def directives(policy):
     return {
