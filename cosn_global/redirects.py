@@ -29,6 +29,8 @@ class RedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
+        if "\x00" in request.path:  # no redirect has one, and PostgreSQL refuses to look
+            return response
         target = Redirect.objects.filter(old_path=request.path).values_list("new_path", flat=True)
         target = target.first()
         return HttpResponsePermanentRedirect(target) if target else response

@@ -126,3 +126,8 @@ def test_the_target_is_checked_at_an_address_the_site_answers_to(settings):
     settings.ALLOWED_HOSTS = [".cosn.example"]
     DelegationFactory(slug="portugal-2013")
     Redirect(old_path="/old/", new_path="/delegations/portugal-2013/").full_clean()
+
+
+def test_an_address_no_database_could_store_is_still_a_plain_404(client):
+    # PostgreSQL refuses a NUL in a query: the lookup is skipped, never a 500.
+    assert client.get("/delegations/a%00b/").status_code == 404
