@@ -21,7 +21,7 @@ from delegations.forms import ApplicationForm
 from delegations.models import Application, ApplicationEmail
 from delegations.tests.factories import ApplicationFactory, DelegationFactory
 from mail.models import Announcement, Email
-from tests.helpers import on
+from tests.helpers import count_queries, on
 
 D = datetime.date
 TODAY = D(2026, 3, 2)
@@ -942,3 +942,32 @@ class TestConcurrency:
         stored = Application.objects.get()
         assert {application.pk for application, _ in results} == {stored.pk}
         assert Email.objects.filter(kind="application-received").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_list_shows_each_waitlisted_applications_place_in_its_trips_queue(staff_client):
+    first_trip, second_trip = DelegationFactory(), DelegationFactory()
+    base = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+    for n, (trip, name) in enumerate(
+        [(first_trip, "Ann"), (second_trip, "Bo"), (first_trip, "Cy"), (first_trip, "Dilys")]
+    ):
+        made = ApplicationFactory(delegation=trip, name=name, status=Status.WAITLISTED)
+        Application.objects.filter(pk=made.pk).update(created_at=base + datetime.timedelta(hours=n))
+    ApplicationFactory(delegation=first_trip, name="Ed", status=Status.ACCEPTED)
+
+    def places(response):
+        return {
+            row.name: row.ahead + 1
+            for row in response.context["cl"].result_list
+            if row.status == Status.WAITLISTED
+        }
+
+    everyone = staff_client.get(changelist())
+    assert places(everyone) == {"Ann": 1, "Cy": 2, "Dilys": 3, "Bo": 1}
+    assert '<td class="field-waitlist_place">#3</td>' in everyone.content.decode()
+    # A search shows fewer rows, not other places.
+    assert places(staff_client.get(changelist(q="Dilys"))) == {"Dilys": 3}
+    # The places cost no query per row.
+    few = count_queries(staff_client, changelist())
+    ApplicationFactory.create_batch(20, delegation=second_trip, status=Status.WAITLISTED)
+    assert count_queries(staff_client, changelist()) == few
