@@ -35,10 +35,11 @@ class SubscribeView(FormView):
         return super().get_context_data(confirm_days=settings.SUBSCRIBER_CONFIRM_DAYS, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if self.get_form().is_spam():  # answered as a success, valid or not
+        form = self.get_form()
+        if form.is_spam():  # answered as a success, valid or not
             logger.info("Sign-up discarded: the honeypot was filled in.")
             return redirect("mail:subscribe-sent")
-        return super().post(request, *args, **kwargs)
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
 
     def form_valid(self, form):
         retry_after = rate_limited(client_hash(self.request), form="subscribe")
