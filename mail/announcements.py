@@ -39,15 +39,6 @@ def announce(record, *, subject, body, url, site_url, user=None):
     return announcement, True
 
 
-def announced(records):
-    """The announcements of `records`, by record primary key."""
-    keys = {key_of(record): record.pk for record in records}
-    return {
-        keys[announcement.key]: announcement
-        for announcement in Announcement.objects.filter(key__in=keys)
-    }
-
-
 def progress(announcement):
     """How many of the announcement's emails are queued, sent and failed."""
     found = with_progress(Announcement.objects.filter(pk=announcement.pk)).get()

@@ -251,9 +251,3 @@ class TestProgress:
         outbox.queue(kind="inquiry", to="jo@cosn.example", subject="Question", body="?")
 
         assert announcements.progress(announcement) == {"queued": 0, "sent": 0, "failed": 0}
-
-    def test_announced_finds_the_announcement_of_each_record(self, smtp_server, trip):
-        announcement, _ = announce(trip)
-        never = DelegationFactory(slug="lisbon-2027")
-
-        assert announcements.announced([trip, never]) == {trip.pk: announcement}
