@@ -18,7 +18,7 @@ from tests.servers import Gunicorn, http_status, production_env
 
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cosn_global_bench"
 REDIS_URL = "redis://127.0.0.1:6379/14"
-DEVICES = ["client", "middleware", "shared-version"]
+DEVICES = ["local", "client", "middleware", "shared-version"]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 ATTEMPTS = 6
 
@@ -47,6 +47,21 @@ class Server(Gunicorn):
             elif int(fields[1]) == self.process.pid:
                 seconds[int(entry.name)] = sum(map(int, fields[11:13])) / CLOCK_TICKS
         return seconds
+
+    def workers_peak_memory(self):
+        """The largest peak resident memory of the workers now running, in MB."""
+        peaks = [0]
+        for pid in self.cpu_seconds():
+            try:
+                with open(f"/proc/{pid}/status") as status:
+                    lines = status.read().splitlines()
+            except OSError:
+                continue
+            peaks += [int(line.split()[1]) // 1024 for line in lines if line.startswith("VmHWM")]
+        return max(peaks)
+
+    def workers_replaced(self):
+        return self.log_path.read_text().count("replacing it")
 
     def wait_until_idle(self):
         """Let the requests queued when wrk stopped finish: they would slow the next URL."""
@@ -160,10 +175,11 @@ def load(variant, env, pages, args):
             # Against the mean of the static file's runs just before and just after it.
             pair = statics[-2]["rps"] + statics[-1]["rps"]
             runs[page.name]["ratio"] = runs[page.name]["rps"] * 2 / pair
+        memory = {"peak_mb": server.workers_peak_memory(), "replaced": server.workers_replaced()}
     runs[static.name] = {key: sum(run[key] for run in statics) / len(statics) for key in statics[0]}
     runs[static.name] |= {key: sum(run[key] for run in statics) for key in ("errors", "repeated")}
     runs[static.name]["ratio"] = 1
-    return runs
+    return runs, memory
 
 
 def markdown(header, rows, text_columns=1):
@@ -190,9 +206,6 @@ def main():
         DATABASE_URL=database_url,
         STATIC_ROOT=str(WORK / "static"),
         WEB_CONCURRENCY="2",  # one per core, 4 threads each: more did no better in trials
-        # Recycling would restart a worker every second or two at these rates: the
-        # benchmark would mostly measure Django's start-up.
-        GUNICORN_MAX_REQUESTS="0",
         GUNICORN_GRACEFUL_TIMEOUT="5",
         GUNICORN_ACCESS_LOG=os.devnull,
     )
@@ -210,11 +223,11 @@ def main():
         variants[f"without {device}"] = cache_on | bench_settings
     if args.cache != "on":
         variants["cache off"] = {**env, "PAGE_CACHE": "0"}
-    results = {}
+    results, memory = {}, {}
     for variant, variant_env in variants.items():
         if "REDIS_URL" in variant_env:
             common.flush_redis(REDIS_URL)
-        results[variant] = load(variant, variant_env, pages, args)
+        results[variant], memory[variant] = load(variant, variant_env, pages, args)
 
     git = ["git", "rev-parse", "--short", "HEAD"]
     commit = subprocess.run(git, cwd=common.ROOT, capture_output=True, text=True).stdout.strip()
@@ -223,7 +236,7 @@ def main():
         f"Benchmark of {datetime.date.today()}, on commit {commit}, {os.cpu_count()} cores, "
         f"load average before {load_before:.2f}.\n"
         f"Data: {', '.join(f'{n:,} {name}' for name, n in sizes.items())}.\n"
-        f"gunicorn 2 workers × 4 threads, no recycling; wrk 1 thread, "
+        f"gunicorn 2 workers × 4 threads, gunicorn.conf.py's recycling; wrk 1 thread, "
         f"{args.connections} connections, {args.duration} s per URL after {args.warmup} s of "
         f"warm-up; {sum(run['repeated'] for run in every)} runs made again (one worker had "
         f"every connection). Errors (not 2xx, or socket): {sum(r['errors'] for r in every)}."
@@ -246,6 +259,9 @@ def main():
             for key in ("ratio", "cpu_ms")
         }
     rows.append(["mean of the pages", "", *(cell(variant, "mean") for variant in results), "", ""])
+    for label, key in [("workers' peak memory", "peak_mb"), ("workers replaced", "replaced")]:
+        figures = (f"{memory[variant][key]:,}{' MB' * (key == 'peak_mb')}" for variant in results)
+        rows.append([label, "", *figures, "", ""])
     header = ["page", "URL", *results, "queries: off/on/10 trips", "HTML gzip"]
     print(f"\n× static (server CPU ms/req):\n\n{markdown(header, rows, text_columns=2)}")
     constant = all(page.queries["few"] == page.queries["off"] for page in pages[1:])

@@ -26,6 +26,8 @@ BACKENDS = {"client": StockClientRedisCache, "shared-version": UnsharedVersionRe
 if WITHOUT in BACKENDS:
     backend = f"{__name__}.{BACKENDS[WITHOUT].__name__}"
     CACHES = {"default": {**base.CACHES["default"], "BACKEND": backend}}
+elif WITHOUT == "local":
+    PAGE_CACHE_LOCAL_MAX_BYTES = 0
 elif WITHOUT == "middleware":
     MIDDLEWARE = [m for m in base.MIDDLEWARE if m != "pagecache.middleware.PageCacheMiddleware"]
 elif WITHOUT:

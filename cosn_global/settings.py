@@ -138,6 +138,8 @@ PAGE_CACHE_IGNORED_MODELS = [
     "delegations.ApplicationEmail",
 ]
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
+# With Redis, each process also keeps pages in its own memory, up to this (pagecache/local.py).
+PAGE_CACHE_LOCAL_MAX_BYTES = env.int("PAGE_CACHE_LOCAL_MB", default=32) * 1024 * 1024
 # Names the deployed code in cache keys and ETags; by default a hash of code and templates.
 RELEASE = env.str("RELEASE", default="")
 

@@ -1,12 +1,21 @@
-"""Django's Redis cache, keeping one redis-py client per connection pool, with the one
-atomic operation the page cache needs (version.share_version).
+"""Django's Redis cache, keeping one redis-py client per connection pool, with the two
+things the page cache needs beyond it: one atomic operation (version.share_version) and
+a way to hear at once when a key changes (KeyWatch, for local.LocalCopy).
 
 Django builds a new `redis.Redis` client around the pool for every cache call; building
 one costs more than the GET it sends, and the page cache makes one call per page view.
 Clients are thread-safe and share their pool, so one per pool is enough.
 """
 
+import logging
+import os
+import select
+import threading
+import time
+
 from django.core.cache.backends import redis
+
+logger = logging.getLogger(__name__)
 
 
 class RedisCacheClient(redis.RedisCacheClient):
@@ -41,6 +50,7 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self.location = server
 
     def set_if_greater(self, key, value, timeout):
         """Set an integer key to `value` unless it already holds a greater one, atomically
@@ -48,3 +58,87 @@ class RedisCache(redis.RedisCache):
         key = self.make_and_validate_key(key)
         client = self._cache.get_client(key, write=True)
         return bool(client.eval(SET_IF_GREATER, 1, key, int(value), int(timeout)))
+
+    def watch(self, key):
+        """A KeyWatch on `key` (a key as given to the cache, before its prefix)."""
+        pool = self._cache._get_connection_pool(write=False)
+        return KeyWatch(pool.connection_class, pool.connection_kwargs, self.make_key(key))
+
+
+class KeyWatch:
+    """A connection of this process's own on which Redis tells when a key changes.
+
+    `CLIENT TRACKING ON BCAST PREFIX <key>` over RESP3: Redis pushes an invalidation on
+    this connection whenever the key is written, expires, is evicted or its database is
+    flushed, in the same pass of its event loop as it answers the command that changed
+    it. Nothing is read from the key here: `changed()` only says whether a push has
+    arrived since the last call. It asks the socket without waiting (no round trip), so
+    it costs a system call, and any thread may ask.
+
+    Until the connection is up, and while it is down, every call says "changed", so the
+    caller goes to Redis for the truth; it is set up again at most every RETRY_AFTER
+    seconds, so a Redis that is down costs no connection attempt per request.
+    """
+
+    RETRY_AFTER = 5
+
+    def __init__(self, connection_class, connection_kwargs, key):
+        self.connection_class = connection_class
+        self.connection_kwargs = {**connection_kwargs, "protocol": 3}
+        self.key = key
+        self.lock = threading.Lock()
+        self.connection = self.socket = None
+        self.pid = None
+        self.retry_at = 0.0
+
+    def changed(self):
+        """Whether the key may have changed since the last call (True when unsure)."""
+        sock = self.socket
+        if sock is None or self.pid != os.getpid():
+            return self.connect() or True
+        if not select.select([sock], [], [], 0)[0]:
+            return False
+        with self.lock:
+            self.drain()
+        return True
+
+    def drain(self):
+        """Read every push that has arrived: they all say the same thing."""
+        connection = self.connection
+        if connection is None:
+            return
+        try:
+            while connection.can_read(timeout=0):
+                connection.read_response(push_request=True, timeout=0, disconnect_on_error=False)
+        except TimeoutError:
+            pass  # the rest of a push still on its way: the next call reads it
+        except Exception:
+            logger.warning("Lost the page cache's watch on Redis; reconnecting.", exc_info=True)
+            self.close()
+
+    def connect(self):
+        with self.lock:
+            if (self.socket is not None and self.pid == os.getpid()) or (
+                time.monotonic() < self.retry_at
+            ):
+                return
+            self.retry_at = time.monotonic() + self.RETRY_AFTER
+            # A connection inherited across fork() belongs to the parent: never read it.
+            self.connection = self.socket = None
+            connection = self.connection_class(**self.connection_kwargs)
+            try:
+                connection.connect()
+                connection.send_command("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", self.key)
+                reply = connection.read_response()
+                if reply not in (b"OK", "OK"):
+                    raise RuntimeError(f"CLIENT TRACKING answered {reply!r}")
+            except Exception:
+                logger.warning("Page cache cannot watch Redis; asking it each time.", exc_info=True)
+                connection.disconnect()
+                return
+            self.connection, self.socket, self.pid = connection, connection._sock, os.getpid()
+
+    def close(self):
+        connection, self.connection, self.socket = self.connection, None, None
+        if connection is not None:
+            connection.disconnect()

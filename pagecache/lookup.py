@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import re
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from . import local
 from . import version as content_version
 from .version import VERSION_KEY, share_version, shares_version
 
@@ -57,6 +59,14 @@ def cache_get_many(keys):
     except Exception:
         logger.warning("Page cache unavailable; rendering from the database.", exc_info=True)
         return {}
+
+
+def cache_get(key):
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("Page cache unavailable; rendering from the database.", exc_info=True)
+        return None
 
 
 def cache_set(key, value):
@@ -102,6 +112,37 @@ def release():
     return digest.hexdigest()
 
 
+@functools.lru_cache(maxsize=64)
+def day(second, time_zone):
+    """Today, in the site's time zone (one computation a second, not one a request)."""
+    return timezone.localdate()
+
+
+@functools.lru_cache(maxsize=64)
+def validators(code, version, today, url_hash):
+    """(ETag, Last-Modified, Last-Modified as the header says it) of a page at `version`
+    on `today`, served by the code released as `code`."""
+    # The version is at least the time of the last change in milliseconds (see
+    # version.bump), so it also gives Last-Modified.
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    changed = datetime.datetime.fromtimestamp(version / 1000, tz=datetime.UTC)
+    # Weak: the plain and the gzip-compressed copies are the same page.
+    last_modified = max(changed, midnight)
+    etag = f'W/"{code}-{version}-{today:%Y%m%d}-{url_hash}"'
+    return etag, last_modified, http_date(last_modified.timestamp())
+
+
+@functools.cache
+def per_response_headers():
+    """The Cache-Control and Vary of every page served from the cache: what `finish`
+    makes of a response that has neither, once, instead of patching each response."""
+    response = HttpResponse()
+    patch_vary_headers(response, ["Accept-Encoding"])
+    finish(response, "", datetime.datetime.now(datetime.UTC))
+    return {"Cache-Control": response["Cache-Control"], "Vary": response["Vary"]}
+
+
+@functools.lru_cache(maxsize=64)
 def accepts_gzip(accept_encoding):
     """Whether an Accept-Encoding header accepts gzip ("gzip;q=0" refuses it)."""
     for coding in accept_encoding.split(","):
@@ -130,6 +171,9 @@ class Lookup:
       never with the copy, so a copy that runs ahead (an edit rolled back) only costs
       cache misses until it expires. The copy expires after VERSION_COPY_TIMEOUT seconds
       and is then read again from the database.
+    - In front of Redis, each process keeps the version it last read and the pages it
+      served (local.py) for as long as Redis has not reported a change to the version:
+      then a hit costs no round trip at all.
 
     A page is stored gzip-compressed, once, when it is stored. Visitors whose browser
     accepts gzip (nearly all) get it as it is, so a hit costs no compression and moves a
@@ -140,33 +184,42 @@ class Lookup:
 
     def __init__(self, request):
         self.request = request
-        self.today = timezone.localdate()
+        self.today = day(int(time.time()), settings.TIME_ZONE)
         self.url_hash = hashlib.blake2b(
             request.get_full_path().encode(), digest_size=12
         ).hexdigest()
         self.key = f"page:{release()}:{self.today:%Y%m%d}:{self.url_hash}"
         shared = shares_version()
-        found = {}
-        if settings.PAGE_CACHE:
-            found = cache_get_many([self.key, VERSION_KEY] if shared else [self.key])
-        self.entry = found.get(self.key)
-        version = found.get(VERSION_KEY)
-        self.from_database = version is None
+        # With Redis, this process's own copy of the version and pages (local.py), while
+        # Redis has not said the version changed; otherwise one round trip to Redis for
+        # the page and the version together (or only the page, from local memory).
+        self.copy = local.copy_for(cache) if shared else None
+        version = token = None
+        if self.copy is not None:
+            version, token = self.copy.version()
+        self.entry = None
+        self.looked_for_entry = version is None
+        self.from_database = False
         if version is None:
-            version = content_version.read()
-            if shared:
-                share_version(version)
+            found = {}
+            if settings.PAGE_CACHE:
+                found = cache_get_many([self.key, VERSION_KEY] if shared else [self.key])
+            self.entry = found.get(self.key)
+            version = found.get(VERSION_KEY)
+            if version is None:
+                self.from_database = True
+                version = content_version.read()
+                if shared:
+                    share_version(version)
+            if self.copy is not None:
+                self.copy.learn(version, token)
         self.set_version(version)
 
     def set_version(self, version):
         self.version = version
-        # The version is at least the time of the last change in milliseconds (see
-        # version.bump), so it also gives Last-Modified.
-        midnight = timezone.make_aware(datetime.datetime.combine(self.today, datetime.time()))
-        changed = datetime.datetime.fromtimestamp(version / 1000, tz=datetime.UTC)
-        self.last_modified = max(changed, midnight)
-        # Weak: the plain and the gzip-compressed copies are the same page.
-        self.etag = f'W/"{release()}-{version}-{self.today:%Y%m%d}-{self.url_hash}"'
+        self.etag, self.last_modified, self.last_modified_header = validators(
+            release(), version, self.today, self.url_hash
+        )
 
     def not_modified(self):
         response = get_conditional_response(
@@ -175,8 +228,16 @@ class Lookup:
         return None if response is None else finish(response, self.etag, self.last_modified)
 
     def cached(self):
+        if not self.looked_for_entry:
+            self.looked_for_entry = True
+            self.entry = self.copy.page(self.key, self.version)
+            if self.entry is not None:
+                return self.send(*self.entry[1:])
+            self.entry = cache_get(self.key)
         if self.entry is None or self.entry[0] != self.version:
             return None
+        if self.copy is not None:
+            self.copy.keep(self.key, self.entry)
         return self.send(*self.entry[1:])
 
     def before_rendering(self):
@@ -196,7 +257,10 @@ class Lookup:
             if name.lower() not in PER_RESPONSE_HEADERS
         }
         compressed = gzip.compress(response.content, 6, mtime=0)
-        cache_set(self.key, (self.version, compressed, headers))
+        entry = (self.version, compressed, headers)
+        cache_set(self.key, entry)
+        if self.copy is not None:
+            self.copy.keep(self.key, entry)
         return compressed, headers
 
     def send_rendered(self, response):
@@ -208,17 +272,22 @@ class Lookup:
         return finish(response, self.etag, self.last_modified)
 
     def send(self, compressed, headers):
-        response = HttpResponse(headers=headers)
+        """A stored page, with the headers `finish` would give it (the stored ones never
+        include Cache-Control or Vary, so there is nothing to merge)."""
+        headers = {
+            **headers,
+            **per_response_headers(),
+            "ETag": self.etag,
+            "Last-Modified": self.last_modified_header,
+        }
         if accepts_gzip(self.request.META.get("HTTP_ACCEPT_ENCODING", "")):
             content = compressed
-            response["Content-Encoding"] = "gzip"
+            headers["Content-Encoding"] = "gzip"
         else:
             content = gzip.decompress(compressed)
-        response["Content-Length"] = len(content)
+        headers["Content-Length"] = len(content)
         # Servers such as gunicorn expect the application to send no body for HEAD.
-        response.content = b"" if self.request.method == "HEAD" else content
-        patch_vary_headers(response, ["Accept-Encoding"])
-        return finish(response, self.etag, self.last_modified)
+        return HttpResponse(b"" if self.request.method == "HEAD" else content, headers=headers)
 
 
 def finish(response, etag, last_modified):

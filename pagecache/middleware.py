@@ -1,4 +1,8 @@
+import functools
+
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import Resolver404, resolve
 
 from .lookup import Lookup
@@ -16,6 +20,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     @staticmethod
+    @functools.lru_cache(maxsize=4096)  # the URLs never change while the process runs
     def is_public_page(path):
         try:
             return getattr(resolve(path).func, "public_page", False)
@@ -34,3 +39,9 @@ class PageCacheMiddleware:
             if answer is not None:
                 return answer
         return self.get_response(request)
+
+
+@receiver(setting_changed)
+def forget_the_public_pages(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        PageCacheMiddleware.is_public_page.cache_clear()

@@ -315,24 +315,6 @@ def test_browsers_that_accept_gzip_get_the_compressed_copy(client):
     assert "Content-Encoding" not in plain
 
 
-@pytest.fixture
-def shared_cache(settings):
-    """The page cache in Redis, as in production (a database of its own)."""
-    import redis
-
-    url = "redis://127.0.0.1:6379/11"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.ConnectionError:
-        pytest.skip("needs Redis on 127.0.0.1:6379")
-    settings.CACHES = {"default": {"BACKEND": "pagecache.backends.RedisCache", "LOCATION": url}}
-    from django.core.cache import cache
-
-    cache.clear()
-    yield cache
-    cache.clear()
-
-
 class TestSharedCache:
     """With Redis the cache keeps a copy of the content version, so a cached page costs no
     database query; the copy must never let a page outlive an edit."""
