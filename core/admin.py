@@ -412,6 +412,7 @@ class WordingAdmin(ContentAdmin):
     the default", puts the default back."""
 
     form = WordingForm
+    fields = ["key", "text"]
     change_list_template = "admin/core/wording/change_list.html"
     delete_confirmation_template = "admin/core/wording/delete_confirmation.html"
 
