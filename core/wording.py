@@ -11,6 +11,7 @@ Wording is plain text, escaped when shown. A default may hold placeholders such 
 {days}, which the template fills in; a change must keep exactly the same ones.
 """
 
+import functools
 import logging
 import re
 import string
@@ -45,7 +46,8 @@ class Entry:
     default: str
     max_length: int
 
-    @property
+    # Asked on every render: parsed once.
+    @functools.cached_property
     def placeholders(self):
         return placeholders(self.default)
 
