@@ -2,9 +2,12 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from core import wording
+from core.models import Wording
+
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, tmp_path, monkeypatch):
     # Tests run without collectstatic, and write uploads to a throwaway folder.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -20,8 +23,12 @@ def _test_settings(settings, tmp_path):
     # Tasks (sending email) run at once, in the test's transaction; tests of the worker
     # itself use the database backend (mail/tests/test_worker.py).
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    # The page cache outlives a test's database transaction: start every test empty.
+    # The page cache outlives a test's database transaction: start every test empty; so
+    # do the wording changes a process keeps.
     cache.clear()
+    Wording.forget()
+    # A template asking for wording that is not registered fails its test.
+    monkeypatch.setattr(wording, "STRICT", True)
 
 
 @pytest.fixture

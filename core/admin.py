@@ -2,11 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.admin.widgets import AdminFileWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router
 from django.db.models import Max
 from django.db.models.fields.files import ImageFieldFile
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,8 +16,9 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from reversion.models import Version
 
+from . import wording
 from .history import HistoryAdmin
-from .models import Organisation, Person, Section
+from .models import Organisation, Person, Section, Wording
 
 
 class ChosenFileInput(AdminFileWidget):
@@ -353,3 +356,106 @@ class SectionAdmin(ContentAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class WordingForm(ContentForm):
+    class Meta:
+        model = Wording
+        fields = ["key", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        key = self.instance.key or self.initial.get("key") or self.data.get("key")
+        if "key" in self.fields:
+            choices = {}
+            for entry in wording.REGISTRY.values():
+                choices.setdefault(entry.group, []).append((entry.key, entry.where))
+            self.fields["key"] = forms.ChoiceField(
+                label="Wording",
+                choices=[("", "---------"), *choices.items()],
+                # Chosen from the list of wording (?key=): the hints under the text are
+                # about that one, so it is not offered for changing here.
+                widget=forms.HiddenInput if key in wording.REGISTRY else forms.Select,
+            )
+        entry = wording.REGISTRY.get(key)
+        if entry is not None:
+            self.initial.setdefault("text", entry.default)
+            self.fields["text"].help_text = wording_help(entry)
+
+
+def wording_help(entry):
+    names = sorted(entry.placeholders)
+    keep = (
+        format_html(
+            " Keep {}: the page puts {} value there.",
+            ", ".join(f"{{{name}}}" for name in names),
+            "their" if len(names) > 1 else "its",
+        )
+        if names
+        else ""
+    )
+    return format_html(
+        "Shown in “{}”: {}. Plain text, on one line, up to {} characters.{} The default: “{}”.",
+        entry.group,
+        entry.where,
+        entry.max_length,
+        keep,
+        entry.default,
+    )
+
+
+@admin.register(Wording)
+class WordingAdmin(ContentAdmin):
+    """Every piece of registered wording, changed or not, in one list (the changelist);
+    a change is added or edited with the usual form, and deleting it, labelled "Reset to
+    the default", puts the default back."""
+
+    form = WordingForm
+    fields = ["key", "text"]
+    change_list_template = "admin/core/wording/change_list.html"
+    delete_confirmation_template = "admin/core/wording/delete_confirmation.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["key"] if obj else []
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()
+        changes = {change.key: change for change in Wording.objects.all()}
+        groups = {}
+        for entry in wording.REGISTRY.values():
+            change = changes.pop(entry.key, None)
+            shown = change.text if change else entry.default
+            haystack = f"{entry.key} {entry.group} {entry.where} {entry.default} {shown}"
+            if query and query.lower() not in haystack.lower():
+                continue
+            fits = change is None or not list(wording.mistakes(entry, change.text))
+            groups.setdefault(entry.group, []).append(
+                {"entry": entry, "change": change, "shown": shown, "fits": fits}
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Wording",
+            "subtitle": None,
+            "groups": groups,
+            "query": query,
+            "count": sum(len(rows) for rows in groups.values()),
+            "total": len(wording.REGISTRY),
+            # Changes to wording the code no longer has: shown nowhere, and deletable.
+            "unused": list(changes.values()) if not query else [],
+            "has_add_permission": self.has_add_permission(request),
+            "has_change_permission": self.has_change_permission(request),
+            "has_delete_permission": self.has_delete_permission(request),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.change_list_template, context)
+
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(
+            request, f"“{obj_display}” is back to its default text.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse(f"{self.admin_site.name}:core_wording_changelist"))

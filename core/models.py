@@ -1,13 +1,20 @@
-"""What both content apps use: organisations, people, the sections' own copy, and an
-organisation's part (sponsor, partner, host) in a trip or a symposium edition."""
+"""What both content apps use: organisations, people, the sections' own copy, editors'
+changes to the pages' fixed wording, and an organisation's part (sponsor, partner, host)
+in a trip or a symposium edition."""
 
+import logging
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from . import wording
 from .richtext import RichTextField
 from .validators import PictureField, sanitised_upload_to, validate_image
+
+logger = logging.getLogger(__name__)
 
 
 class Organisation(models.Model):
@@ -175,6 +182,83 @@ class Section(models.Model):
             or cls(key=key, heading=cls.Key(key).label.split(" (")[0])
             for key in keys
         }
+
+
+class Wording(models.Model):
+    """An editor's change to one piece of the pages' fixed wording (core/wording.py).
+    Only changed wording has a row: deleting it puts the default back."""
+
+    key = models.CharField(
+        "wording",
+        max_length=100,
+        unique=True,
+        error_messages={
+            "unique": "Someone has already changed this wording: open it from the list.",
+        },
+    )
+    text = models.TextField(
+        help_text="Plain text, on one line; it is shown exactly as written.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The changes of the content version last loaded, in this process: (version, texts).
+    loaded = (None, {})
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "wording"
+        verbose_name_plural = "wording"
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="wording_text_not_empty"),
+        ]
+
+    def __str__(self):
+        entry = wording.REGISTRY.get(self.key)
+        return entry.where if entry else self.key
+
+    @property
+    def entry(self):
+        return wording.REGISTRY.get(self.key)
+
+    def clean(self):
+        self.text = wording.one_line(self.text)
+        if self.entry is None:
+            raise ValidationError({"key": "Choose which wording to change."})
+        try:
+            wording.validate(self.key, self.text)
+        except ValidationError as error:
+            raise ValidationError({"text": error.messages}) from None
+        if self.text == self.entry.default:
+            raise ValidationError(
+                {"text": "This is the default text. To go back to it, use “Reset to the default”."}
+            )
+
+    @classmethod
+    def texts(cls, version):
+        """Every change, as {key: text}, for the content version `version`.
+
+        Loaded with one query the first time a version is asked for, then kept in the
+        process: saving or deleting a change moves the version on (it is content, see
+        PAGE_CACHE_APPS), so the next page rendered anywhere loads the changes again.
+        """
+        loaded_version, texts = cls.loaded
+        if version is not None and version == loaded_version:
+            return texts
+        texts = {}
+        for key, text in cls.objects.values_list("key", "text"):
+            entry = wording.REGISTRY.get(key)
+            # A change the code no longer fits (its key gone, or its placeholders
+            # changed) is left out: the default shows, and the admin says so.
+            if entry is not None and not list(wording.mistakes(entry, text)):
+                texts[key] = text
+            else:
+                logger.warning("The changed wording %r no longer fits: default shown.", key)
+        cls.loaded = (version, texts)
+        return texts
+
+    @classmethod
+    def forget(cls):
+        cls.loaded = (None, {})
 
 
 class Role(models.TextChoices):

@@ -25,7 +25,7 @@ ORDER = {
     ],
     "symposium": ["symposium"],
     "mail": ["announcement", "subscriber", "email"],
-    "core": ["section", "person", "organisation"],
+    "core": ["section", "wording", "person", "organisation"],
     "cosn_global": ["redirect"],
     "auth": ["user", "group"],
     "django_tasks_database": [],
@@ -40,8 +40,9 @@ DESCRIPTIONS = {
     "symposium": "The Annual International Symposium: an edition a year, with its partners "
     "and resources.",
     "core": (
-        "The introductions of the site's sections, and the people and organisations "
-        "that trips and editions name."
+        "The introductions of the site's sections, the pages' fixed wording (headings, "
+        "labels, buttons, notes), and the people and organisations that trips and "
+        "editions name."
     ),
     "mail": (
         "Who asked to hear about new trips and symposia, the announcements sent to them, "

@@ -7,7 +7,7 @@ class CosnGlobalConfig(AppConfig):
     verbose_name = "CoSN Global Leadership"
 
     def ready(self):
-        from . import redirects
+        from . import redirects, wording  # noqa: F401 (wording registers the pages' wording)
 
         redirects.connect()
 

@@ -91,6 +91,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The admin's CSP nonce; public templates never use it (see ADMIN_CSP).
                 "django.template.context_processors.csp",
+                # Editors' changes to the pages' fixed wording (cosn_global/wording.py).
+                "cosn_global.wording.changes",
             ],
         },
     },

@@ -18,8 +18,10 @@ def cache_public_page(view):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        # PageCacheMiddleware has usually looked already: reuse what it found.
+        # PageCacheMiddleware has usually looked already: reuse what it found. The page
+        # being rendered may use its version too (cosn_global/wording.py does).
         lookup = getattr(request, "page_cache_lookup", None) or Lookup(request)
+        request.page_cache_lookup = lookup
         answer = lookup.not_modified() or lookup.cached()
         if answer is not None:
             return answer

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from PIL import Image
 from reversion.models import Version
 
-from core.models import Person
+from core.models import Person, Wording
 from delegations.models import Delegation, Photo
 from tests.helpers import admin_url, axe_violations
 
@@ -146,6 +146,7 @@ def admin_pages(live_server):
     trip = Delegation.objects.get(slug="portugal-2013")
     irene = Person.objects.get(email="ispero@cosn.org")
     version = Version.objects.get_for_object(trip).first()
+    change, _ = Wording.objects.get_or_create(key="landing.join_us", text="Come with us:")
     return {
         "index": admin_url(Delegation, "changelist").rsplit("delegations/", 1)[0],
         "change form": admin_url(Delegation, "change", trip.pk),
@@ -155,6 +156,10 @@ def admin_pages(live_server):
         "restore a version": admin_url(Delegation, "revision", trip.pk, version.pk),
         "delete refused": admin_url(Person, "delete", irene.pk),
         "delete": admin_url(Delegation, "delete", trip.pk),
+        "wording": admin_url(Wording, "changelist"),
+        "wording, add a change": admin_url(Wording, "add") + "?key=privacy.questions.text",
+        "wording, a change": admin_url(Wording, "change", change.pk),
+        "wording, reset": admin_url(Wording, "delete", change.pk),
     }
 
 

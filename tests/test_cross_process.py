@@ -122,3 +122,13 @@ def test_an_edit_reaches_every_server_on_the_next_request(servers, site_env):
     for url in servers:
         assert "Reinventing Learning in Portugal" not in fetch(url + page)[0]
         assert "Reinventing Learning in Portugal" not in fetch(url + "/")[0]
+
+    # Wording an editor changes: each server keeps the changes it loaded, for one version.
+    edit(
+        site_env,
+        "from core.models import Wording\n"
+        "Wording.objects.create(key='site.footer.privacy', text='Your details and us')",
+    )
+    for url in servers:
+        assert ">Your details and us</a>" in fetch(url + page)[0]
+        assert ">Your details and us</a>" in fetch(url + "/")[0]

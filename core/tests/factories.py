@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from core.models import Organisation, Person, Section
+from core.models import Organisation, Person, Section, Wording
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -30,3 +30,12 @@ class SectionFactory(DjangoModelFactory):
     key = Section.Key.DELEGATIONS
     heading = "International Delegations"
     intro = "<p>Our delegations.</p>"
+
+
+class WordingFactory(DjangoModelFactory):
+    class Meta:
+        model = Wording
+        django_get_or_create = ["key"]
+
+    key = "landing.join_us"
+    text = "Come with us:"
