@@ -1,12 +1,27 @@
 """The admin site: the things editors do first, each group explained in a line, and the
 security log last, out of an editor's way."""
 
+from functools import update_wrapper
+
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from delegations.models import Application, Inquiry, Photo
 from mail.models import Email
 
-from .models import Redirect
+from . import two_factor
+from .models import Redirect, SignInPolicy
 
 # Apps, and the models in each, in the order editors reach for them; anything not named
 # follows in Django's alphabetical order.
@@ -27,7 +42,7 @@ ORDER = {
     "mail": ["announcement", "subscriber", "email"],
     "core": ["section", "wording", "person", "organisation"],
     "cosn_global": ["redirect"],
-    "auth": ["user", "group"],
+    "auth": ["user", "group", "signinpolicy"],
     "django_tasks_database": [],
     "axes": [],
 }
@@ -52,7 +67,10 @@ DESCRIPTIONS = {
         "Old addresses of pages and where they are now: made when a page's address "
         "changes, and for addresses from elsewhere (such as cosn.org's old pages)."
     ),
-    "auth": "Who may sign in to this admin, and what each group may do.",
+    "auth": (
+        "Who may sign in to this admin, what each group may do, and whether everyone "
+        "must use two-factor sign-in."
+    ),
     "django_tasks_database": (
         "The background worker's queue, for administrators: what ran, and what failed."
     ),
@@ -64,6 +82,8 @@ NAMES = {
     "django_tasks_database": "Background tasks",
     "cosn_global": "Addresses",
 }
+# Models listed in another app's group on the index, where an editor would look for them.
+LISTED_WITH = {"signinpolicy": "auth"}
 # What waits for an editor, counted beside the model's name and linked to the list of just
 # those: the filter, its wording and the list's query string.
 WAITING = {
@@ -85,6 +105,87 @@ class RedirectAdmin(admin.ModelAdmin):
     fields = ["old_path", "new_path"]
 
 
+class SignInPolicyAdmin(admin.ModelAdmin):
+    """The one sign-in policy, for superusers only."""
+
+    fields = ["require_two_factor"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        policy, _ = SignInPolicy.objects.get_or_create(pk=1)
+        return redirect("admin:cosn_global_signinpolicy_change", policy.pk)
+
+
+class TwoFactorFilter(admin.SimpleListFilter):
+    title = "two-factor sign-in"
+    parameter_name = "two_factor"
+
+    def lookups(self, request, model_admin):
+        return [("on", "On"), ("off", "Off")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("on", "off"):
+            return queryset.filter(two_factor=self.value() == "on")
+        return queryset
+
+
+class TwoFactorUserAdmin:
+    """Added to Django's users' admin: for superusers, who has two-factor sign-in, and
+    turning it off for someone who lost both their phone and their recovery codes."""
+
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request):
+        apps = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(two_factor=Exists(apps))
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        return [*columns, "two_factor"] if request.user.is_superuser else columns
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return [*filters, TwoFactorFilter] if request.user.is_superuser else filters
+
+    @admin.display(boolean=True, description="two-factor sign-in", ordering="two_factor")
+    def two_factor(self, user):
+        return user.two_factor
+
+    def has_reset_two_factor_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(
+        description="Turn off two-factor sign-in for the selected users",
+        permissions=["reset_two_factor"],
+    )
+    def reset_two_factor(self, request, queryset):
+        users = list(queryset.filter(two_factor=True))
+        for user in users:
+            two_factor.reset(user)
+            self.log_change(request, user, "Turned off two-factor sign-in.")
+        self.message_user(
+            request,
+            f"Two-factor sign-in turned off for {len(users)} user{'s' if len(users) != 1 else ''}"
+            ". They can set it up again on their next sign-in.",
+        )
+
+
 class SiteAdmin(admin.AdminSite):
     site_header = "CoSN Global Leadership"
     site_title = "CoSN Global Leadership admin"
@@ -94,9 +195,79 @@ class SiteAdmin(admin.AdminSite):
         super().__init__(*args, **kwargs)
         # This module is imported while the site is made, before `admin.register` works.
         self.register(Redirect, RedirectAdmin)
+        self.register(SignInPolicy, SignInPolicyAdmin)
+
+    def after_autodiscover(self):
+        """Adjust what other apps registered (cosn_global/apps.py calls this)."""
+        # (Django's users' admin registers itself on import: it cannot be imported here.)
+        user_admin = type(self._registry[User])
+        self.unregister(User)
+        self.register(User, type("UserAdmin", (TwoFactorUserAdmin, user_admin), {}))
+        # Devices are set up on each user's own two-factor page and turned off from the
+        # users' list: django-otp's own pages would show their secret keys.
+        self.unregister([TOTPDevice, StaticDevice])
+
+    # Two-factor sign-in (cosn_global/two_factor.py): a signed-in session is always one
+    # that needs no further step; one that does is logged out and starts again.
+
+    def has_permission(self, request):
+        return super().has_permission(request) and two_factor.satisfied(request)
+
+    def admin_view(self, view, cacheable=False):
+        guarded = super().admin_view(view, cacheable)
+
+        def inner(request, *args, **kwargs):
+            if not two_factor.satisfied(request):
+                return two_factor.restart(request, request.get_full_path())
+            return guarded(request, *args, **kwargs)
+
+        return update_wrapper(inner, guarded)
+
+    def get_urls(self):
+        return [
+            path("login/code/", two_factor.CodeView.as_view(), name="login_code"),
+            path("two-factor/", two_factor.TwoFactorView.as_view(), name="two_factor"),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request, extra_context=None):
+        """Django's admin login, whose password is the first of two steps for some."""
+        view = two_factor.PasswordStepView
+        redirect_url = view().get_redirect_url(request) or reverse("admin:index")
+        if request.method == "GET":
+            if not two_factor.satisfied(request):
+                return two_factor.restart(request, redirect_url)
+            if self.has_permission(request):
+                return redirect(redirect_url)
+        context = {
+            **self.each_context(request),
+            "title": "Log in",
+            "subtitle": None,
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+            REDIRECT_FIELD_NAME: redirect_url,
+            **(extra_context or {}),
+        }
+        request.current_app = self.name
+        return view.as_view(
+            extra_context=context,
+            authentication_form=self.login_form or AdminAuthenticationForm,
+            template_name=self.login_template or "admin/login.html",
+        )(request)
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
+        if app_label is None:
+            groups = {app["app_label"]: app for app in apps}
+            for app in apps:
+                for model in list(app["models"]):
+                    group = groups.get(LISTED_WITH.get(model["object_name"].lower()))
+                    if group and group is not app:
+                        app["models"].remove(model)
+                        group["models"].append(model)
+            apps = [app for app in apps if app["models"]]
         apps.sort(key=lambda app: rank(list(ORDER), app["app_label"]))
         for app in apps:
             app["name"] = NAMES.get(app["app_label"], app["name"])

@@ -17,3 +17,9 @@ class SiteAdminConfig(admin_apps.AdminConfig):
 
     default = False  # "cosn_global" in INSTALLED_APPS means CosnGlobalConfig
     default_site = "cosn_global.admin.SiteAdmin"
+
+    def ready(self):
+        super().ready()  # imports every app's admin module
+        from django.contrib import admin
+
+        admin.site.after_autodiscover()

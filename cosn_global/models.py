@@ -91,3 +91,29 @@ def public_status(path):
         return 404
     except PermissionDenied:
         return 403
+
+
+class SignInPolicy(models.Model):
+    """How staff sign in to the admin: one row, changed by superusers
+    (cosn_global/two_factor.py)."""
+
+    require_two_factor = models.BooleanField(
+        "require two-factor sign-in",
+        default=False,
+        help_text=(
+            "Everyone who signs in to the admin must also enter a code from an "
+            "authenticator app. Staff who have not set it up are taken to set it up "
+            "straight after their password, and can do nothing else until they have."
+        ),
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "sign-in policy"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="one_sign_in_policy")]
+
+    def __str__(self):
+        return "Sign-in policy"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)

@@ -44,6 +44,11 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "axes",
+    # Two-factor sign-in to the admin (cosn_global/two_factor.py): codes from an
+    # authenticator app, and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     # Bottom: shared building blocks, and the page cache.
     "core",
@@ -70,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Turns a 404 at an old address into a 301 to the page's new one.
     "cosn_global.redirects.RedirectMiddleware",
@@ -179,6 +186,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=_cooloff_minutes) if _cooloff_min
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# A wrong two-factor code counts as a failed login too (cosn_global/two_factor.py); the
+# codes tried are not written into the failure log, nor are passwords.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# The name authenticator apps show beside the account's codes.
+OTP_TOTP_ISSUER = "CoSN Global Leadership"
 # No start-up banner: logs go to stdout, which commands (and their callers) read too.
 # Lockouts are still logged, as warnings.
 AXES_VERBOSE = False

@@ -3,7 +3,9 @@
 - Editors write the content: every model of the core, delegations and symposium apps
   (add, change, delete, view), and nothing else; they cannot see or manage users, groups,
   permissions or login lockouts.
-- Administrators may do everything, including managing people and lifting lockouts.
+- Administrators may do everything, including managing people and lifting lockouts;
+  only superusers, though, may require two-factor sign-in of everyone or turn it off for
+  someone (cosn_global/admin.py).
 
 A person needs "staff status" to log in to the admin, and one of these groups to do
 anything there. Running the command again changes nothing: missing groups and
