@@ -47,6 +47,26 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MissingFilter(admin.SimpleListFilter):
+    """Upcoming trips still missing what visitors look for (the admin index's to-do list)."""
+
+    title = "upcoming, and missing"
+    parameter_name = "missing"
+    missing = {
+        "exact_dates": ("Exact dates", "without_exact_dates"),
+        "contact": ("A contact", "without_contact"),
+        "key_facts": ("Key facts", "without_key_facts"),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _) in self.missing.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.missing:
+            return getattr(queryset.upcoming(), self.missing[self.value()][1])()
+        return queryset
+
+
 class PictureFilter(admin.SimpleListFilter):
     title = "picture"
     parameter_name = "picture"
@@ -194,6 +214,7 @@ class DelegationAdmin(AnnounceAction, ContentAdmin):
     ]
     list_filter = [
         StatusFilter,
+        MissingFilter,
         "is_published",
         "date_precision",
         "destinations__country",

@@ -3,14 +3,14 @@ from pathlib import Path
 from django.conf import global_settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 
-from core.dates import DateSpan, DateSpanQuerySet, date_span_constraints
+from core.dates import DatePrecision, DateSpan, DateSpanQuerySet, date_span_constraints
 from core.models import Partner, Person
 from core.renditions import Renditions
 from core.richtext import RichTextField, plain_text
@@ -84,6 +84,25 @@ class DelegationQuerySet(DateSpanQuerySet):
         today = today or timezone.localdate()
         return self.filter(Q(end_date__lt=today) | Q(end_date__isnull=True)).order_by(
             models.F("end_date").desc(nulls_last=True), "title"
+        )
+
+    def without_exact_dates(self):
+        """Those known only by their month or year, or not at all (see DateSpan)."""
+        return self.exclude(date_precision=DatePrecision.DAY)
+
+    def without_contact(self):
+        contacts = Delegation.contacts.through.objects.filter(delegation=OuterRef("pk"))
+        return self.filter(~Exists(contacts))
+
+    def without_key_facts(self):
+        """Those with none of the facts Delegation.has_key_facts looks for."""
+        return self.filter(
+            cost__isnull=True,
+            cost_on_request=False,
+            cost_includes="",
+            audience="",
+            apply_by__isnull=True,
+            capacity__isnull=True,
         )
 
     def with_places_taken(self):
