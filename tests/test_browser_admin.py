@@ -1,11 +1,13 @@
 """An editor's admin, in Chromium: two tabs on one trip, a picture chosen in a save that
-fails, a page left with unsaved changes, date fields without a time-zone note; and axe
-finds nothing on the admin pages the site changes, in light and dark."""
+fails, a page left with unsaved changes, date fields without a time-zone note, a photo's
+focal point set by clicking its picture; and axe finds nothing on the admin pages the
+site changes, in light and dark."""
 
 import io
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from PIL import Image
 from reversion.models import Version
@@ -50,6 +52,38 @@ def picture_file(tmp_path):
     Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def stored_photo(trip):
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), "teal").save(buffer, "PNG")
+    return Photo.objects.create(
+        delegation=trip,
+        caption="Delegates in Lisbon",
+        alt_text="Twelve delegates outside a school",
+        image=ContentFile(buffer.getvalue(), name="group.png"),
+    )
+
+
+def test_clicking_a_photos_picture_sets_its_focal_point(page, live_server, editor, page_problems):
+    photo = stored_photo(Delegation.objects.get(slug="portugal-2013"))
+    thumbnail = photo.thumbnail.name
+    log_in(page, live_server)
+    page.goto(live_server.url + admin_url(Photo, "change", photo.pk))
+    marker = page.locator(".focal-marker")
+    assert marker.is_visible()
+
+    # 300 and 75 pixels into a picture of 400 × 300 (and its 1px border).
+    page.locator(".focal-picker img").click(position={"x": 301, "y": 76})
+    assert page.locator("#id_focal_x").input_value() == "75"
+    assert page.locator("#id_focal_y").input_value() == "25"
+    assert marker.evaluate("marker => marker.style.left") == "75%"
+    save(page)
+
+    photo.refresh_from_db()
+    assert (photo.focal_x, photo.focal_y) == (75, 25)
+    assert photo.thumbnail.name != thumbnail
+    assert page_problems == []
 
 
 def test_two_tabs_on_one_trip_never_lose_either_save(page, live_server, editor, page_problems):
@@ -146,6 +180,7 @@ def admin_pages(live_server):
     trip = Delegation.objects.get(slug="portugal-2013")
     irene = Person.objects.get(email="ispero@cosn.org")
     version = Version.objects.get_for_object(trip).first()
+    photo = stored_photo(trip)
     return {
         "index": admin_url(Delegation, "changelist").rsplit("delegations/", 1)[0],
         "change form": admin_url(Delegation, "change", trip.pk),
@@ -155,6 +190,8 @@ def admin_pages(live_server):
         "restore a version": admin_url(Delegation, "revision", trip.pk, version.pk),
         "delete refused": admin_url(Person, "delete", irene.pk),
         "delete": admin_url(Delegation, "delete", trip.pk),
+        "add several photos": admin_url(Delegation, "add_photos", trip.pk),
+        "a photo, with its focal point": admin_url(Photo, "change", photo.pk),
     }
 
 
