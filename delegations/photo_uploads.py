@@ -33,6 +33,8 @@ class MultipleFileField(forms.FileField):
 
 
 class AddPhotosForm(forms.Form):
+    required_css_class = "required"
+
     files = MultipleFileField(
         label="Pictures",
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
