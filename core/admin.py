@@ -62,8 +62,9 @@ def picture_url(value):
     if not isinstance(value, ImageFieldFile) or not value:
         return ""
     instance = value.instance
-    rendition = getattr(instance, "renditions", {}).get(value.field.name)
-    small = rendition and getattr(instance, rendition[0])
+    copies = getattr(instance, "renditions", {})
+    name = next((name for name, copy in copies.items() if copy.source == value.field.name), None)
+    small = name and getattr(instance, name)
     return (small or value).url
 
 

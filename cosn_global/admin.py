@@ -17,10 +17,7 @@ from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from delegations.models import Application, Inquiry, Photo
-from mail.models import Email
-
-from . import two_factor
+from . import todo, two_factor
 from .models import Redirect, SignInPolicy
 
 # Apps, and the models in each, in the order editors reach for them; anything not named
@@ -84,14 +81,6 @@ NAMES = {
 }
 # Models listed in another app's group on the index, where an editor would look for them.
 LISTED_WITH = {"signinpolicy": "auth"}
-# What waits for an editor, counted beside the model's name and linked to the list of just
-# those: the filter, its wording and the list's query string.
-WAITING = {
-    Inquiry: ({"handled": False}, "not handled yet", "handled__exact=0"),
-    Photo: ({"image": ""}, "awaiting a picture", "picture=awaited"),
-    Application: ({"status": "received"}, "to decide", "status__exact=received"),
-    Email: ({"status": "failed"}, "failed", "status__exact=failed"),
-}
 
 
 def rank(order, key):
@@ -275,9 +264,33 @@ class SiteAdmin(admin.AdminSite):
             models = ORDER.get(app["app_label"], [])
             app["models"].sort(key=lambda model: rank(models, model["object_name"].lower()))
             for model in app["models"]:
-                if model["model"] in WAITING:
-                    waiting, wording, query = WAITING[model["model"]]
-                    count = model["model"].objects.filter(**waiting).count()
-                    model["note"] = f"{count} {wording}" if count else ""
-                    model["note_query"] = query
+                for found in self.todo(request, model["model"], noted=True):
+                    model["note"] = found.note
+                    model["note_query"] = found.item.query
         return apps
+
+    def todo(self, request, model=None, noted=False):
+        """What needs attention (todo.TODO_ITEMS) among the records `request`'s user may
+        see, optionally of one model or only those noted in the app list; each item is
+        counted once a request."""
+        counted = request.__dict__.setdefault("_todo", {})
+        found = []
+        for item in todo.TODO_ITEMS:
+            if (model and item.model is not model) or (noted and not item.note):
+                continue
+            if item not in counted:
+                model_admin = self._registry.get(item.model)
+                visible = model_admin and model_admin.has_view_or_change_permission(request)
+                counted[item] = todo.count(item, self.name) if visible else None
+            if counted[item]:
+                found.append(counted[item])
+        return found
+
+    def index(self, request, extra_context=None):
+        things = self.todo(request)
+        context = {
+            "todo": [thing for thing in things if thing.count],
+            "todo_visible": bool(things),
+            **(extra_context or {}),
+        }
+        return super().index(request, context)

@@ -1,18 +1,22 @@
 from collections import Counter
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.admin import ContentAdmin, StackedPart, picture_url
 from core.spreadsheets import csv_download, local_time
 from mail.admin import AnnounceAction
 
-from . import applications, inquiries
+from . import applications, inquiries, photo_uploads
 from .models import (
     LANGUAGE_CHOICES,
     Application,
@@ -44,6 +48,26 @@ class StatusFilter(admin.SimpleListFilter):
             return queryset.upcoming()
         if self.value() == "past":
             return queryset.past()
+        return queryset
+
+
+class MissingFilter(admin.SimpleListFilter):
+    """Upcoming trips still missing what visitors look for (the admin index's to-do list)."""
+
+    title = "upcoming, and missing"
+    parameter_name = "missing"
+    missing = {
+        "exact_dates": ("Exact dates", "without_exact_dates"),
+        "contact": ("A contact", "without_contact"),
+        "key_facts": ("Key facts", "without_key_facts"),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _) in self.missing.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.missing:
+            return getattr(queryset.upcoming(), self.missing[self.value()][1])()
         return queryset
 
 
@@ -108,6 +132,8 @@ class PhotoInline(StackedPart):
     model = Photo
     fields = ["image", "caption", "alt_text", "credit", "order"]
     extra = 0
+    # The focal point is set on the photo's own page, by clicking its picture.
+    show_change_link = True
 
 
 class ReportInline(ReportLanguages, StackedPart):
@@ -194,6 +220,7 @@ class DelegationAdmin(AnnounceAction, ContentAdmin):
     ]
     list_filter = [
         StatusFilter,
+        MissingFilter,
         "is_published",
         "date_precision",
         "destinations__country",
@@ -245,6 +272,65 @@ class DelegationAdmin(AnnounceAction, ContentAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("destinations__country")
         return queryset.with_places_taken()
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/photos/",
+                self.admin_site.admin_view(self.add_photos_view),
+                name="delegations_delegation_add_photos",
+            ),
+            *super().get_urls(),
+        ]
+
+    def may_add_photos(self, request, trip):
+        photos = self.admin_site.get_model_admin(Photo)
+        return self.has_change_permission(request, trip) and photos.has_add_permission(request)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj and obj.pk and self.may_add_photos(request, obj):
+            url = reverse("admin:delegations_delegation_add_photos", args=[quote(obj.pk)])
+            context["object_tools"] = [(url, "Add several photos")]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def add_photos_view(self, request, object_id):
+        """Upload several photos to the trip at once (delegations/photo_uploads.py)."""
+        trip = self.get_object(request, unquote(object_id))
+        if trip is None:
+            raise Http404("No such trip.")
+        if not self.may_add_photos(request, trip):
+            raise PermissionDenied
+        form = photo_uploads.AddPhotosForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            saved, refused = photo_uploads.add_photos(trip, user=request.user, **form.cleaned_data)
+            photos = self.admin_site.get_model_admin(Photo)
+            for photo in saved:
+                photos.log_addition(request, photo, [{"added": {}}])
+            if saved:
+                self.message_user(
+                    request,
+                    f"Added {len(saved)} photo{pluralize(len(saved))} to “{trip.title}”, "
+                    "captioned with their files' names: edit the captions below.",
+                    messages.SUCCESS,
+                )
+            for name, reasons in refused:
+                said = " ".join(reasons)
+                named = said if name in said else f"“{name}”: {said}"
+                self.message_user(request, f"Not added: {named}", messages.ERROR)
+            if refused:
+                return HttpResponseRedirect(request.path)
+            change = reverse("admin:delegations_delegation_change", args=[quote(trip.pk)])
+            return HttpResponseRedirect(f"{change}#photos-group")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Add several photos to “{trip.title}”",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": trip,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/delegations/delegation/add_photos.html", context)
 
     @admin.display(description="dates", ordering="start_date")
     def dates(self, obj):
@@ -344,6 +430,37 @@ class PhotoAdmin(ContentAdmin):
     list_filter = [PictureFilter, "delegation"]
     search_fields = ["caption", "alt_text", "credit", "delegation__title"]
     autocomplete_fields = ["delegation"]
+    readonly_fields = ["focal_point"]
+    fieldsets = [
+        (None, {"fields": ["delegation", "image", "caption", "alt_text", "credit", "order"]}),
+        (
+            "Focal point",
+            {
+                "fields": ["focal_point", ("focal_x", "focal_y")],
+                "description": "Where the photo is cut to fit a shape (on the trip's page, in "
+                "link previews), this point stays in view. The middle (50, 50) unless set.",
+            },
+        ),
+    ]
+
+    class Media:
+        js = ["js/admin-focal-point.js"]
+
+    @admin.display(description="picture")
+    def focal_point(self, obj):
+        if not (obj and obj.image):
+            return "Save a picture first; then click it here where its subject is."
+        return format_html(
+            '<div class="focal-picker" data-focal-x="id_focal_x" data-focal-y="id_focal_y">'
+            '<img src="{}" alt="{}" width="{}" height="{}">'
+            '<span class="focal-marker" hidden></span></div>'
+            '<p class="help">Click the picture where its subject is, or give the focal point '
+            "in numbers below.</p>",
+            obj.image.url,
+            obj.alt_text,
+            obj.width,
+            obj.height,
+        )
 
     @admin.display(description="picture")
     def picture(self, obj):

@@ -2,17 +2,18 @@ from pathlib import Path
 
 from django.conf import global_settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 
-from core.dates import DateSpan, DateSpanQuerySet, date_span_constraints
+from core.dates import DatePrecision, DateSpan, DateSpanQuerySet, date_span_constraints
 from core.models import Partner, Person
-from core.renditions import Renditions
+from core.renditions import Rendition, Renditions
 from core.richtext import RichTextField, plain_text
 from core.structured_data import PreviewImage
 from core.validators import (
@@ -86,6 +87,25 @@ class DelegationQuerySet(DateSpanQuerySet):
             models.F("end_date").desc(nulls_last=True), "title"
         )
 
+    def without_exact_dates(self):
+        """Those known only by their month or year, or not at all (see DateSpan)."""
+        return self.exclude(date_precision=DatePrecision.DAY)
+
+    def without_contact(self):
+        contacts = Delegation.contacts.through.objects.filter(delegation=OuterRef("pk"))
+        return self.filter(~Exists(contacts))
+
+    def without_key_facts(self):
+        """Those with none of the facts Delegation.has_key_facts looks for."""
+        return self.filter(
+            cost__isnull=True,
+            cost_on_request=False,
+            cost_includes="",
+            audience="",
+            apply_by__isnull=True,
+            capacity__isnull=True,
+        )
+
     def with_places_taken(self):
         """Annotate each trip with its accepted applications (Delegation.places_taken)."""
         accepted = Q(applications__status=Application.Status.ACCEPTED)
@@ -131,7 +151,7 @@ def listing_relations():
 
 
 class Delegation(Renditions, DateSpan):
-    renditions = {"hero_image": ("hero_rendition", 1600)}
+    renditions = {"hero_rendition": Rendition("hero_image", 1600)}
 
     title = models.CharField(
         max_length=200, help_text="Usually the places visited, e.g. “London and Paris”."
@@ -378,7 +398,8 @@ class Delegation(Renditions, DateSpan):
     @property
     def preview_image(self):
         """The hero photo for link previews: the page-sized rendition, or the original
-        until the rendition exists; None without a photo."""
+        until the rendition exists; else the first photo, cropped for link previews
+        around its focal point; None without a photo."""
         if self.hero_rendition:
             return PreviewImage(
                 self.hero_rendition,
@@ -388,6 +409,17 @@ class Delegation(Renditions, DateSpan):
             )
         if self.hero_image:
             return PreviewImage(self.hero_image, self.hero_width, self.hero_height, self.hero_alt)
+        if "photos" in getattr(self, "_prefetched_objects_cache", {}):
+            photo = next((photo for photo in self.pictured_photos if photo.link_preview), None)
+        else:  # a report's or post's page: just the one photo
+            photo = self.photos.exclude(link_preview="").first()
+        if photo:
+            return PreviewImage(
+                photo.link_preview,
+                photo.link_preview_width,
+                photo.link_preview_height,
+                photo.alt_text,
+            )
         return None
 
     @property
@@ -622,7 +654,12 @@ class Report(models.Model):
 
 
 class Photo(Renditions, models.Model):
-    renditions = {"image": ("thumbnail", 800)}
+    # As the trip's page shows it (4:3), and for link previews (1.91:1, as Facebook,
+    # LinkedIn and X show them), each cropped around the focal point.
+    renditions = {
+        "thumbnail": Rendition("image", 800, ratio=(4, 3), focus=("focal_x", "focal_y")),
+        "link_preview": Rendition("image", 1200, ratio=(1200, 630), focus=("focal_x", "focal_y")),
+    }
 
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="photos")
     image = PictureField(
@@ -653,6 +690,28 @@ class Photo(Renditions, models.Model):
     )
     thumbnail_width = models.PositiveIntegerField(editable=False, null=True)
     thumbnail_height = models.PositiveIntegerField(editable=False, null=True)
+    link_preview = models.ImageField(
+        upload_to="delegations/photos/renditions/",
+        blank=True,
+        editable=False,
+        width_field="link_preview_width",
+        height_field="link_preview_height",
+    )
+    link_preview_width = models.PositiveIntegerField(editable=False, null=True)
+    link_preview_height = models.PositiveIntegerField(editable=False, null=True)
+    focal_x = models.PositiveSmallIntegerField(
+        "focal point across (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Where the picture's subject is, from its left edge (0) to its right (100).",
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        "focal point down (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="From the picture's top (0) to its bottom (100). Where the photo is cut to "
+        "fit a shape (on the trip's page, in link previews), this point stays in view.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = TripPartQuerySet.as_manager()
@@ -664,6 +723,11 @@ class Photo(Renditions, models.Model):
                 condition=Q(image="") | ~Q(alt_text=""),
                 name="photo_has_alt_text",
                 violation_error_message="Describe the picture for people who cannot see it.",
+            ),
+            models.CheckConstraint(
+                condition=Q(focal_x__lte=100, focal_y__lte=100),
+                name="photo_focal_point_within_picture",
+                violation_error_message="The focal point is a percentage: from 0 to 100.",
             ),
         ]
 

@@ -1,7 +1,7 @@
 """An editor's admin, in Chromium: two tabs on one trip, a picture chosen in a save that
 fails, a page left with unsaved changes, date fields without a time-zone note, setting up
-two-factor sign-in and logging in with a code; and axe finds nothing on the admin pages
-the site changes, in light and dark."""
+two-factor sign-in and logging in with a code, a photo's focal point set by clicking its
+picture; and axe finds nothing on the admin pages the site changes, in light and dark."""
 
 import base64
 import io
@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from django_otp.oath import totp
@@ -57,6 +58,45 @@ def picture_file(tmp_path):
     Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def stored_photo(trip):
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), "teal").save(buffer, "PNG")
+    return Photo.objects.create(
+        delegation=trip,
+        caption="Delegates in Lisbon",
+        alt_text="Twelve delegates outside a school",
+        image=ContentFile(buffer.getvalue(), name="group.png"),
+    )
+
+
+def test_clicking_a_photos_picture_sets_its_focal_point(page, live_server, editor, page_problems):
+    photo = stored_photo(Delegation.objects.get(slug="portugal-2013"))
+    thumbnail = photo.thumbnail.name
+    log_in(page, live_server)
+    page.goto(live_server.url + admin_url(Photo, "change", photo.pk))
+    marker = page.locator(".focal-marker")
+    assert marker.is_visible()
+
+    # Three quarters across and a quarter down the picture, shown smaller than it is.
+    picture = page.locator(".focal-picker img")
+    shown = picture.bounding_box()
+    assert shown["width"] < 1200
+    click = {"x": shown["width"] * 0.75, "y": shown["height"] * 0.25}
+    picture.click(position=click)
+    assert page.locator("#id_focal_x").input_value() == "75"
+    assert page.locator("#id_focal_y").input_value() == "25"
+    # The marker is where the click was (the page has scrolled to the picture since).
+    shown, spot = picture.bounding_box(), marker.bounding_box()
+    assert abs(spot["x"] + spot["width"] / 2 - (shown["x"] + click["x"])) < 3
+    assert abs(spot["y"] + spot["height"] / 2 - (shown["y"] + click["y"])) < 3
+    save(page)
+
+    photo.refresh_from_db()
+    assert (photo.focal_x, photo.focal_y) == (75, 25)
+    assert photo.thumbnail.name != thumbnail
+    assert page_problems == []
 
 
 def test_two_tabs_on_one_trip_never_lose_either_save(page, live_server, editor, page_problems):
@@ -154,6 +194,7 @@ def admin_pages(live_server):
     irene = Person.objects.get(email="ispero@cosn.org")
     version = Version.objects.get_for_object(trip).first()
     change, _ = Wording.objects.get_or_create(key="landing.join_us", text="Come with us:")
+    photo = stored_photo(trip)
     return {
         "index": admin_url(Delegation, "changelist").rsplit("delegations/", 1)[0],
         "change form": admin_url(Delegation, "change", trip.pk),
@@ -170,6 +211,8 @@ def admin_pages(live_server):
         "two-factor set-up": reverse("admin:two_factor"),
         "sign-in policy": admin_url(SignInPolicy, "changelist"),
         "users, with two-factor": admin_url(User, "changelist"),
+        "add several photos": admin_url(Delegation, "add_photos", trip.pk),
+        "a photo, with its focal point": admin_url(Photo, "change", photo.pk),
     }
 
 
@@ -259,7 +302,9 @@ def test_the_two_factor_pages_have_no_axe_violations(
     page.locator(".errorlist").wait_for()
     check("required set-up, wrong code")
     page.wait_for_timeout(1100)
-    page.get_by_role("textbox", name="Code").fill(app_code(page.locator(".two-factor-key").inner_text()))
+    page.get_by_role("textbox", name="Code").fill(
+        app_code(page.locator(".two-factor-key").inner_text())
+    )
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     page.get_by_role("heading", name="Your recovery codes").wait_for()
     check("recovery codes")

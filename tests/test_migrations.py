@@ -51,6 +51,13 @@ ADDED = {
         "capacity",
     },
     "delegations.report": {"page_count", "key_findings"},
+    "delegations.photo": {
+        "link_preview",
+        "link_preview_width",
+        "link_preview_height",
+        "focal_x",
+        "focal_y",
+    },
     "symposium.symposium": {
         "start_time",
         "end_time",

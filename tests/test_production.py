@@ -1,5 +1,6 @@
 """Production behaviour: media serving, photo renditions, settings from the environment, logs."""
 
+import io
 import json
 import logging
 import os
@@ -9,27 +10,46 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from cosn_global.logging import JSONFormatter
 from delegations.tests.factories import DelegationFactory, PhotoFactory
 from tests.helpers import jpeg
 
 ROOT = Path(__file__).resolve().parents[1]
+RED = (220, 20, 20)
+
+
+def picture_with_red_end(size, red_from):
+    """A teal JPEG whose columns from `red_from` on are red."""
+    image = Image.new("RGB", size, "teal")
+    image.paste(RED, (red_from, 0, size[0], size[1]))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=95)
+    return SimpleUploadedFile("wide.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def has_red(stored):
+    with stored.open("rb"), Image.open(stored) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=image.width * image.height)
+    return any(r > 180 and g < 80 and b < 80 for _, (r, g, b) in colours)
 
 
 @pytest.mark.django_db
 class TestRenditions:
-    def test_a_large_photo_gets_a_small_rendition_with_its_size(self):
+    def test_a_large_photo_gets_small_renditions_in_the_shapes_pages_show(self):
         photo = PhotoFactory(image=jpeg((3000, 2000)), alt_text="Delegates")
         assert (photo.width, photo.height) == (3000, 2000)
-        assert (photo.thumbnail_width, photo.thumbnail_height) == (800, 533)
+        assert (photo.thumbnail_width, photo.thumbnail_height) == (800, 600)  # 4:3
         assert photo.thumbnail.size < photo.image.size
+        assert (photo.link_preview_width, photo.link_preview_height) == (1200, 630)
 
     def test_the_page_sends_the_rendition_not_the_original(self, client):
         photo = PhotoFactory(image=jpeg((3000, 2000)), alt_text="Delegates in Lisbon")
         page = client.get(photo.delegation.get_absolute_url()).content.decode()
         assert f'src="{photo.thumbnail.url}"' in page
-        assert 'width="800" height="533"' in page
+        assert 'width="800" height="600"' in page
         assert f'src="{photo.image.url}"' not in page
 
     def test_a_rendition_is_made_once_and_remade_when_the_picture_changes(self, monkeypatch):
@@ -42,15 +62,47 @@ class TestRenditions:
         photo = type(photo).objects.get(pk=photo.pk)
         photo.caption = "New caption"
         photo.save()
-        assert len(calls) == 1
+        assert len(calls) == 2  # the thumbnail and the link preview, once
         photo.image = jpeg((1000, 1000))
         photo.save()
-        assert len(calls) == 2
-        assert (photo.thumbnail_width, photo.thumbnail_height) == (800, 800)
+        assert len(calls) == 4
+        assert (photo.thumbnail_width, photo.thumbnail_height) == (800, 600)
 
     def test_a_small_picture_is_not_enlarged(self):
         photo = PhotoFactory(image=jpeg((400, 300)), alt_text="Delegates")
         assert (photo.thumbnail_width, photo.thumbnail_height) == (400, 300)
+
+    @pytest.mark.parametrize(
+        ("focus", "shows_red"), [((50, 50), False), ((95, 50), True), ((5, 50), False)]
+    )
+    def test_crops_keep_the_focal_point_in_view(self, focus, shows_red):
+        # A wide teal picture whose right end is red: a 4:3 crop around the middle
+        # leaves the red out; around a focal point on the red, it keeps it.
+        photo = PhotoFactory(
+            image=picture_with_red_end((1200, 400), red_from=1050),
+            alt_text="Delegates",
+            focal_x=focus[0],
+            focal_y=focus[1],
+        )
+        for rendition in (photo.thumbnail, photo.link_preview):
+            assert has_red(rendition) is shows_red
+
+    def test_a_new_focal_point_makes_new_renditions_and_retires_cached_pages(self):
+        from pagecache import version
+
+        photo = PhotoFactory(image=picture_with_red_end((1200, 400), red_from=1050), alt_text="A")
+        photo = type(photo).objects.get(pk=photo.pk)
+        before = (photo.thumbnail.name, photo.link_preview.name)
+        assert not has_red(photo.thumbnail)
+        old_version = version.current()
+
+        photo.focal_x = 100
+        photo.save()
+
+        photo = type(photo).objects.get(pk=photo.pk)
+        assert photo.thumbnail.name != before[0] and photo.link_preview.name != before[1]
+        assert has_red(photo.thumbnail) and has_red(photo.link_preview)
+        assert version.current() != old_version
 
     def test_the_hero_photo_gets_a_rendition(self):
         trip = DelegationFactory(hero_image=jpeg((4000, 1500)), hero_alt="Harbour")

@@ -61,7 +61,8 @@ QUERY_LIMITS = {
     # Its places, partners, contacts, topics, photos, reports, posts, days with their
     # visits, delegates and testimonials.
     "delegation detail": 13,
-    "report detail": 2,
+    # The report with its trip, and the trip's first photo for link previews.
+    "report detail": 3,
     "symposium list": 4,
     # The version, the edition, its partners, resources, and sessions with their speakers
     # and moderators.

@@ -253,6 +253,8 @@ def test_a_picture_over_the_size_limit_is_refused(staff_client, settings):
         "alt_text": "Delegates",
         "credit": "",
         "order": "0",
+        "focal_x": "50",
+        "focal_y": "50",
         "_save": "Save",
     }
 
@@ -275,6 +277,8 @@ def test_a_stored_picture_is_not_checked_again_when_its_record_is_edited(staff_c
         "alt_text": "Delegates",
         "credit": "",
         "order": "0",
+        "focal_x": "50",
+        "focal_y": "50",
         "_save": "Save",
     }
 

@@ -359,6 +359,8 @@ def test_photo_admin_with_picture_but_no_alt_text_is_refused(staff_client, setti
         "alt_text": "",
         "credit": "",
         "order": "0",
+        "focal_x": "50",
+        "focal_y": "50",
         "_save": "Save",
     }
 
