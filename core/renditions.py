@@ -42,6 +42,12 @@ def refresh_rendition(instance, source_field, rendition_field, max_width):
     loaded = getattr(instance, "_loaded_sources", {}).get(source_field)
     if rendition and source and loaded == source.name:
         return
+    if getattr(instance, "preview_only", False):
+        # A draft's preview, rolled back afterwards (core/drafts.py): no file is made or
+        # deleted, and the picture itself stands in for its smaller copy.
+        setattr(instance, rendition_field, source.name if source else "")
+        instance._meta.get_field(rendition_field).update_dimension_fields(instance, force=True)
+        return
     if rendition:
         rendition.delete(save=False)
     if source:

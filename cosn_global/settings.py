@@ -136,6 +136,9 @@ PAGE_CACHE_IGNORED_MODELS = [
     "delegations.Inquiry",
     "delegations.Application",
     "delegations.ApplicationEmail",
+    # A draft or a share link changes no public page until the draft is published.
+    "core.Draft",
+    "core.ShareLink",
 ]
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
 # Names the deployed code in cache keys and ETags; by default a hash of code and templates.
