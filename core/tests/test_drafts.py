@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -176,6 +178,45 @@ def test_a_preview_neither_retires_nor_fills_the_page_cache(staff_client, trip, 
 
 def media_files(settings):
     return sorted(Path(settings.MEDIA_ROOT).rglob("*.*"))
+
+
+@pytest.fixture
+def redis_page_cache(settings):
+    """The page cache in Redis, as in production (a database of its own)."""
+    import redis
+    from django.core.cache import cache
+
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    settings.PAGE_CACHE = True
+    settings.CACHES = {"default": {"BACKEND": "pagecache.backends.RedisCache", "LOCATION": url}}
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_a_preview_leaves_no_trace_in_redis(staff_client, trip, redis_page_cache, monkeypatch):
+    # The copy of the version is kept for seconds; long enough here for a slow machine.
+    monkeypatch.setattr(version, "VERSION_COPY_TIMEOUT", 300)
+    visitor = Client()
+    public = trip.get_absolute_url()
+    draft_the_trip(staff_client, trip)
+    visitor.get(public)
+    shared_copy = redis_page_cache.get(version.VERSION_KEY)
+    keys = set(redis_page_cache._cache.get_client().keys("*"))
+
+    preview = staff_client.get(preview_url(trip))
+
+    assert "A draft summary." in preview.content.decode()
+    assert redis_page_cache.get(version.VERSION_KEY) == shared_copy == version.read()
+    assert set(redis_page_cache._cache.get_client().keys("*")) == keys  # nothing stored
+    with CaptureQueriesContext(connection) as queries:
+        hit = visitor.get(public)
+    assert len(queries) == 0  # still served from the cache, without a miss
+    assert "A draft summary." not in hit.content.decode()
 
 
 def test_discarding_removes_the_draft_and_its_files(
