@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from core.models import Draft
 from delegations.models import Delegation
-from tests.helpers import admin_url
+from tests.helpers import admin_url, axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,7 +55,7 @@ def test_an_editor_drafts_previews_shares_and_publishes_a_change(
 
     # The preview shows the draft, the destination too.
     with page.context.expect_page() as opened:
-        page.get_by_role("link", name="Preview draft").click()
+        page.get_by_role("button", name="Preview draft").click()
     preview = opened.value
     preview.wait_for_load_state()
     assert SUMMARY in preview.content()
@@ -88,3 +88,21 @@ def test_an_editor_drafts_previews_shares_and_publishes_a_change(
     stranger.close()
     visitor.close()
     assert page_problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_trip_with_a_draft_and_a_share_link_has_no_axe_violations(
+    scheme_page, live_server, editor, axe_source, scheme
+):
+    page = scheme_page(scheme)
+    log_in(page, live_server)
+    trip = Delegation.objects.get(slug="portugal-2013")
+    page.goto(live_server.url + admin_url(Delegation, "change", trip.pk))
+    page.locator("#id_summary").fill(SUMMARY)
+    page.locator("input[name=_save_draft]").first.click()
+    page.get_by_text("The draft is saved.").wait_for()
+    page.locator(".share-links summary").click()
+    page.get_by_role("button", name="Create a share link").click()
+    page.get_by_text("A share link is ready").wait_for()
+
+    assert axe_violations(page, axe_source) == []
