@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
@@ -37,6 +37,9 @@ def staff_preview(request, content_type_id, object_id):
         raise PermissionDenied
     record = get_object_or_404(model, pk=object_id)
     draft = Draft.objects.for_record(record).select_related("author").first()
+    if draft is None and is_published(record):
+        # Nothing to preview: the public page is what there is.
+        return HttpResponseRedirect(record.get_absolute_url())
     return preview(request, record, draft, request.user)
 
 

@@ -413,6 +413,12 @@ def test_revoking_needs_a_link_of_this_record(staff_client, trip):
     assert staff_client.post(draft_url(trip, "revoke"), {"link": "99"}).status_code == 404
 
 
+def test_the_preview_of_a_published_record_without_a_draft_is_its_public_page(staff_client, trip):
+    response = staff_client.get(preview_url(trip))
+    assert response.status_code == 302
+    assert response["Location"] == trip.get_absolute_url()
+
+
 def test_the_staff_preview_needs_a_login(trip):
     response = Client().get(preview_url(trip))
     assert response.status_code == 302
