@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 from reversion.models import Version
 
 from . import wording
+from .drafts import DraftFile, DraftsMixin, PendingDraftFilter
 from .history import HistoryAdmin
 from .models import Organisation, Person, Section, Wording
 
@@ -27,12 +28,17 @@ class ChosenFileInput(AdminFileWidget):
     file, so the page says plainly that it must be chosen again (see lost_files)."""
 
     chosen = ""
+    in_draft = ""
     # One field, so a <label>, not a <fieldset> whose inputs axe finds unlabelled.
     use_fieldset = False
 
     def value_from_datadict(self, data, files, name):
         upload = files.get(name)
-        self.chosen = upload.name if upload else data.get(f"{name}{CHOSEN}", "")
+        self.in_draft = upload.name if isinstance(upload, DraftFile) else ""
+        if self.in_draft:
+            self.chosen = ""
+        else:
+            self.chosen = upload.name if upload else data.get(f"{name}{CHOSEN}", "")
         return super().value_from_datadict(data, files, name)
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -41,6 +47,13 @@ class ChosenFileInput(AdminFileWidget):
         preview = picture_url(value)
         if preview:
             html = format_html('<img class="file-preview" src="{}" alt="">{}', preview, html)
+        if self.in_draft:
+            return format_html(
+                '{}<p class="help">The draft holds “{}”: it is kept unless you choose '
+                "another file.</p>",
+                html,
+                self.in_draft,
+            )
         if not chosen:
             return html
         return format_html(
@@ -94,13 +107,23 @@ class ContentForm(forms.ModelForm):
     """
 
     seen_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The record's pending draft when the page was opened (see core/drafts.py).
+    seen_draft = forms.CharField(required=False, widget=forms.HiddenInput)
     # The parts edited on the same page (set by ContentAdmin.get_form).
     part_relations = ()
+    # Set by DraftsMixin.get_form: whether this is a "Save draft", the record's pending
+    # draft, and (data, files) to fill the form with when the editor opens the draft.
+    saving_draft = False
+    pending_draft = None
+    draft_data = None
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, files=None, *args, **kwargs):
+        if data is None and self.draft_data:
+            data, files = self.draft_data
+        super().__init__(data, files, *args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["seen_version"] = self.latest_version_id()
+            self.initial["seen_draft"] = self.pending_draft.stamp if self.pending_draft else ""
 
     def latest_version_id(self):
         """The newest saved version of the record or of any of its parts, or 0."""
@@ -143,7 +166,38 @@ class ContentForm(forms.ModelForm):
                     "time": date_format(timezone.localtime(revision.date_created), "N j, Y, H:i:s"),
                 },
             )
+        if self.saving_draft:
+            self.check_draft(cleaned.get("seen_draft") or "")
         return cleaned
+
+    def check_draft(self, seen):
+        """Refuse a "Save draft" that would replace a draft saved, published or discarded
+        since the page was opened; saving again, having seen why, goes through."""
+        draft = self.pending_draft
+        current = draft.stamp if draft else ""
+        if seen == current:
+            return
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_draft")] = current
+        if draft is None:
+            raise ValidationError(
+                "The draft this page was opened on has been published or discarded since. "
+                "What you typed is below and has not been saved: save the draft again to "
+                "keep it as a new draft.",
+                code="draft_since",
+            )
+        raise ValidationError(
+            "%(who)s saved a draft of this %(name)s at %(time)s, after you opened this page. "
+            "What you typed is below and has not been saved. To keep their draft, open it "
+            "(“Edit the draft”, above) and make your changes there; to replace it with "
+            "yours, save the draft again.",
+            code="draft_since",
+            params={
+                "who": draft.author_name,
+                "name": self.instance._meta.verbose_name,
+                "time": date_format(timezone.localtime(draft.updated_at), "N j, Y, H:i:s"),
+            },
+        )
 
 
 class PartsFormSet(BaseInlineFormSet):
@@ -343,8 +397,9 @@ class OrganisationAdmin(ContentAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ContentAdmin):
+class SectionAdmin(DraftsMixin, ContentAdmin):
     list_display = ["heading", "key", "contact", "updated_at"]
+    list_filter = [PendingDraftFilter]
     list_select_related = ["contact"]
     autocomplete_fields = ["contact"]
 

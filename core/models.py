@@ -1,13 +1,17 @@
 """What both content apps use: organisations, people, the sections' own copy, editors'
-changes to the pages' fixed wording, and an organisation's part (sponsor, partner, host)
-in a trip or a symposium edition."""
+changes to the pages' fixed wording, an organisation's part (sponsor, partner, host) in a
+trip or a symposium edition, and the drafts and share links of any record."""
 
 import logging
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from . import wording
@@ -282,3 +286,83 @@ class Partner(models.Model):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
+
+
+class RecordQuerySet(models.QuerySet):
+    def for_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+
+
+class Draft(models.Model):
+    """Changes to a published record, saved from its change form without changing the
+    public page: the form's data as submitted (main form and inline formsets), and the
+    files chosen in it, stored under drafts/ (see core/drafts.py). One a record."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # The version (reversion's) of the record and its parts that the draft was made from.
+    based_on = models.PositiveBigIntegerField(default=0)
+    # {"post": {name: [values]}, "files": {name: stored name}}
+    data = models.JSONField(default=dict)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_a_record")
+        ]
+
+    def __str__(self):
+        return f"Draft of {self.content_type.name} {self.object_id}"
+
+    @property
+    def author_name(self):
+        return user_name(self.author)
+
+    @property
+    def stamp(self):
+        """What a form opened on this draft remembers of it (see ContentForm.seen_draft)."""
+        return f"{self.pk}:{self.updated_at.timestamp()}"
+
+
+class ShareLink(models.Model):
+    """A link that lets someone without a login see the preview of a record: its pending
+    draft, or the record itself while it is unpublished. Signed (core/drafts.py), and
+    good until it expires or is revoked."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="sharelink_record")]
+
+    def __str__(self):
+        return f"Share link {self.pk} to {self.content_type.name} {self.object_id}"
+
+    @property
+    def is_live(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+def user_name(user):
+    if user is None:
+        return "someone"
+    return user.get_full_name() or user.get_username()

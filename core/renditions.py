@@ -108,6 +108,12 @@ class Renditions:
         copy = getattr(self, name)
         if copy and source and made_from == self.rendition_source(rendition):
             return
+        if getattr(self, "preview_only", False):
+            # A draft's preview, rolled back afterwards (core/drafts.py): no file is made or
+            # deleted, and the picture itself stands in for its smaller copy.
+            setattr(self, name, source.name if source else "")
+            self._meta.get_field(name).update_dimension_fields(self, force=True)
+            return
         if copy:
             copy.delete(save=False)
         if source:

@@ -145,6 +145,9 @@ PAGE_CACHE_IGNORED_MODELS = [
     "delegations.Inquiry",
     "delegations.Application",
     "delegations.ApplicationEmail",
+    # A draft or a share link changes no public page until the draft is published.
+    "core.Draft",
+    "core.ShareLink",
 ]
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 60 * 60)
 # With Redis, each process also keeps pages in its own memory, up to this (pagecache/local.py).

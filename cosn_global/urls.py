@@ -6,15 +6,22 @@ from django.views.generic import TemplateView
 
 from pagecache.decorators import cache_public_page
 
-from . import calendars, feeds, health, passwords, people, search, views
+from . import calendars, feeds, health, passwords, people, previews, search, views
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
     # Before the admin's own, which would answer these addresses with a 404.
     *passwords.urlpatterns(settings.ADMIN_URL),
+    path(
+        f"{settings.ADMIN_URL}preview/<int:content_type_id>/<int:object_id>/",
+        admin.site.admin_view(previews.staff_preview),
+        name="draft-preview",
+    ),
     # Configurable (ADMIN_URL), so that bots probing /admin/ find nothing to guess at.
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    # Never cached: a share link's preview (cosn_global/previews.py).
+    path("preview/<str:token>/", previews.shared_preview, name="shared-preview"),
     path("", cache_public_page(views.LandingView.as_view()), name="landing"),
     path("search/", cache_public_page(search.SearchView.as_view()), name="search"),
     path("people/<slug:slug>/", cache_public_page(people.PersonView.as_view()), name="person"),

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.admin import ContentAdmin, StackedPart, picture_url
+from core.drafts import DraftsMixin, PendingDraftFilter
 from core.spreadsheets import csv_download, local_time
 from mail.admin import AnnounceAction
 
@@ -209,7 +210,7 @@ class ItineraryDayAdmin(ContentAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(AnnounceAction, ContentAdmin):
+class DelegationAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
     list_display = [
         "title",
         "dates",
@@ -225,6 +226,7 @@ class DelegationAdmin(AnnounceAction, ContentAdmin):
         "date_precision",
         "destinations__country",
         "topics",
+        PendingDraftFilter,
     ]
     list_editable = ["is_published"]
     search_fields = ["title", "summary", "destinations__place", "destinations__country__name"]
@@ -388,9 +390,9 @@ class DelegationAdmin(AnnounceAction, ContentAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(ReportLanguages, ContentAdmin):
+class ReportAdmin(ReportLanguages, DraftsMixin, ContentAdmin):
     list_display = ["full_title", "delegation", "published_on", "availability", "is_published"]
-    list_filter = ["is_published", "language", "not_online"]
+    list_filter = ["is_published", "language", "not_online", PendingDraftFilter]
     list_select_related = ["delegation"]
     search_fields = ["title", "subtitle", "alternate_title", "delegation__title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -471,10 +473,10 @@ class PhotoAdmin(ContentAdmin):
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(ContentAdmin):
+class DispatchAdmin(DraftsMixin, ContentAdmin):
     list_display = ["title", "kind", "delegation", "author", "published_on", "is_published"]
     list_select_related = ["delegation"]
-    list_filter = ["kind", "is_published"]
+    list_filter = ["kind", "is_published", PendingDraftFilter]
     search_fields = ["title", "author__name", "delegation__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["delegation", "author"]

@@ -10,9 +10,12 @@ database; see lookup.Lookup for why that copy can never make a page stale.
 
 import datetime
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -26,6 +29,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "page-cache:content-version"
 VERSION_COPY_TIMEOUT = 5
 NEVER_CHANGED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+rehearsing = ContextVar("rehearsing", default=False)
 
 
 def read():
@@ -41,6 +45,8 @@ def current():
 
 def bump():
     """Move the version on; call it inside the transaction of the change it stands for."""
+    if rehearsing.get():
+        return
     # Never below the clock in milliseconds: after a restore or a flush the counter
     # cannot fall back onto numbers that cached pages and ETags already used.
     now = timezone.now()
@@ -66,3 +72,17 @@ def share_version(version):
         cache.set_if_greater(VERSION_KEY, version, VERSION_COPY_TIMEOUT)
     except Exception:
         logger.warning("Page cache unavailable; content version not shared.", exc_info=True)
+
+
+@contextmanager
+def rehearsal():
+    """A transaction that is always rolled back, for changes made only to be looked at
+    (a draft's preview). They move no version, in the database or in the shared cache,
+    so no cached page is retired for them and the version's row is not held meanwhile."""
+    token = rehearsing.set(True)
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        rehearsing.reset(token)

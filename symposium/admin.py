@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from core.admin import ContentAdmin, StackedPart
+from core.drafts import DraftsMixin, PendingDraftFilter
 from mail.admin import AnnounceAction
 
 from .models import Resource, Session, Symposium, SymposiumPartner
@@ -34,11 +35,11 @@ class ResourceInline(StackedPart):
 
 
 @admin.register(Symposium)
-class SymposiumAdmin(AnnounceAction, ContentAdmin):
+class SymposiumAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
     list_display = ["year", "title", "theme", "when", "is_published"]
     actions = ["announce"]
     list_display_links = ["year", "title"]
-    list_filter = ["is_published"]
+    list_filter = ["is_published", PendingDraftFilter]
     list_editable = ["is_published"]
     search_fields = ["title", "theme", "description"]
     inlines = [PartnerInline, SessionInline, ResourceInline]

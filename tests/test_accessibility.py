@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -25,7 +26,8 @@ from django.utils import timezone
 from PIL import Image
 
 from core.dates import DatePrecision
-from core.models import Section
+from core.drafts import share_token
+from core.models import Section, ShareLink
 from core.tests.factories import OrganisationFactory, PersonFactory, SectionFactory
 from delegations.applications import withdraw_token
 from delegations.models import Application, Dispatch
@@ -221,6 +223,25 @@ def site(live_server):
         session.speakers.add(delegate)
         session.moderators.add(desk)
 
+    def share_link(record):
+        link = ShareLink.objects.create(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
+        return reverse("shared-preview", args=[share_token(link)])
+
+    unpublished = DelegationFactory(
+        title="Madeira",
+        slug="madeira",
+        destinations=["Portugal"],
+        is_published=False,
+        hero_image=jpeg((1600, 700), "madeira.jpg"),
+        hero_alt="The harbour of Funchal",
+    )
+    PhotoFactory(delegation=unpublished, image=jpeg(), alt_text="Pupils at work")
+    draft_report = ReportFactory(delegation=past, is_published=False)
+
     return {
         "landing": reverse("landing"),
         "archive": reverse("delegations:delegation-list"),
@@ -264,6 +285,9 @@ def site(live_server):
         "login-lockout": reverse("admin:login"),
         "server-error": "/__server-error__/",
         "unavailable": "/__unavailable__/",
+        "preview-delegation": share_link(unpublished),
+        "preview-report": share_link(draft_report),
+        "preview-unavailable": reverse("shared-preview", args=["forged:token"]),
     }
 
 
@@ -391,6 +415,10 @@ PAGE_NAMES = [
     "login-lockout",
     "server-error",
     "unavailable",
+    # Previews, through share links (cosn_global/previews.py).
+    "preview-delegation",
+    "preview-report",
+    "preview-unavailable",
     *PROGRAMME_PAGES,
 ]
 
@@ -427,6 +455,16 @@ def test_the_programme_pages_audited_below_are_the_pages_they_name(live_server, 
             assert page.locator(also).first.is_visible(), name
     visit(page, live_server, site, "waitlist-delegation")
     assert page.locator("#apply").get_by_role("button", name="Join the waitlist").is_visible()
+
+
+def test_the_previews_audited_below_are_previews(live_server, site, scheme_page):
+    page = scheme_page()
+    for name in ("preview-delegation", "preview-report"):
+        visit(page, live_server, site, name)
+        banner = page.locator(".preview-banner").inner_text()
+        assert banner.startswith("Preview of a page that is not published"), name
+    visit(page, live_server, site, "preview-unavailable")
+    assert page.get_by_role("heading", level=1).inner_text() == "Preview not available"
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)

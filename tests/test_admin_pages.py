@@ -21,7 +21,7 @@ def test_every_model_of_the_content_apps_is_in_the_admin(app):
     models = {
         model
         for model in apps.get_app_config(app).get_models()
-        # Parts edited inline with their trip or edition have no admin of their own.
+        # Parts edited on their record's page have no admin of their own.
         if model._meta.label not in INLINE_ONLY
     }
     assert models <= set(registered_models(app))
@@ -37,6 +37,9 @@ INLINE_ONLY = {
     "symposium.Session",
     "delegations.Visit",
     "delegations.Testimonial",
+    # A record's draft and share links are shown and managed on the record's own page.
+    "core.Draft",
+    "core.ShareLink",
 }
 
 

@@ -97,6 +97,14 @@ def test_slugs_in_every_detail_url(visitor, slug, second):
 
 
 @fuzz
+@given(token=slugs)
+def test_share_link_tokens(visitor, token):
+    # Signed tokens look like "MQ:1sT...:abc..."; anything else is no link at all.
+    for path in (f"/preview/{token}/", f"/preview/MQ:{token}:{token}/"):
+        check(visitor.get(path))
+
+
+@fuzz
 @given(year=numbers)
 def test_years_in_symposium_urls(visitor, year):
     check(visitor.get(f"/symposium/{year}/"))

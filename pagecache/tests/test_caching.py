@@ -441,3 +441,27 @@ class TestRelease:
         (project / name).write_text("# changed")
         lookup.release.cache_clear()
         assert lookup.release() != before
+
+
+def test_a_rehearsal_is_rolled_back_and_moves_no_version(client):
+    first = get(client)
+    before = version.current()
+    with version.rehearsal():
+        trip = Delegation.objects.get(slug="portugal-2013")
+        trip.title = "Portugal, rehearsed"
+        trip.save()
+        assert version.current() == before  # the version's row is not even touched
+    assert Delegation.objects.get(slug="portugal-2013").title != "Portugal, rehearsed"
+    assert version.current() == before
+    again = get(client)
+    assert again.queries == hit_queries() and again.content == first.content
+
+
+def test_a_rehearsal_in_redis_leaves_the_shared_copy_alone(shared_cache, monkeypatch):
+    monkeypatch.setattr(version, "VERSION_COPY_TIMEOUT", 300)
+    version.share_version(version.read())
+    copy = shared_cache.get(version.VERSION_KEY)
+    with version.rehearsal():
+        Section.objects.update(heading="Rehearsed")
+        Section.objects.first().save()
+    assert shared_cache.get(version.VERSION_KEY) == copy
