@@ -173,10 +173,10 @@ def test_an_edit_on_one_server_is_seen_at_once_through_the_other_and_through_ngi
     readers = {"server B": deployment.direct(b), "nginx": deployment.visitor()}
     etags = {name: reader.get(path).header("ETag") for name, reader in readers.items()}
     stale_pages = stale_304s = reads = 0
-    form = editor.get(change)  # the form as the editor opened it, saved again and again
     rounds = 30
     for number in range(rounds):
         summary = f"Edit number {number}, {uuid.uuid4().hex}."
+        form = editor.get(change)
         saved = editor.post(
             change, form_fields(form, "delegation_form", summary=summary, _save="Save")
         )
