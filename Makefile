@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve worker bench bench-announce load test lint security format migrate seed superuser clean check-python
+.PHONY: help run serve worker bench bench-announce load test test-deployment lint security format migrate seed superuser clean check-python
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT) (DEBUG on)"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench-announce  announcing to 1,000 and 10,000 subscribers: emails/s, peak memory"
 	@echo "make load       60 s of load on every page while inquiries and applications are sent"
 	@echo "make test       run the test suite"
+	@echo "make test-deployment  nginx, two gunicorns, PostgreSQL, Redis, an S3 bucket (docs/deploy.md)"
 	@echo "make lint       ruff, the template linter and the missing-migration check"
 	@echo "make security   bandit and pip-audit"
 	@echo "make format     format Python and templates"
@@ -88,6 +89,11 @@ superuser: migrate
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The deployment of docs/deploy.md, started for real: needs nginx, PostgreSQL and Redis
+# on 127.0.0.1 (DEPLOYMENT_POSTGRES_URL, DEPLOYMENT_REDIS_URL to change them).
+test-deployment: venv
+	$(BIN)/pytest -m deployment tests/test_deployment.py $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,7 +1,9 @@
-"""Security headers that Django has no setting for, or that differ for the admin."""
+"""Security headers that Django has no setting for, or that differ for the admin, and
+what no shared cache may keep."""
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
 
@@ -47,4 +49,25 @@ class PermissionsPolicyMiddleware:
         )
         if header:
             response.headers.setdefault("Permissions-Policy", header)
+        return response
+
+
+class PrivateFormPagesMiddleware:
+    """Mark every response that carries a CSRF token (a page with a form) `private`.
+
+    The token is this visitor's own, so no shared cache (a CDN, a proxy) may keep the
+    page, whichever view sent it: some set no Cache-Control of their own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Django sends the CSRF cookie with every response that used the token (and then
+        # clears CSRF_COOKIE_NEEDS_UPDATE).
+        if settings.CSRF_COOKIE_NAME in response.cookies or request.META.get(
+            "CSRF_COOKIE_NEEDS_UPDATE"
+        ):
+            patch_cache_control(response, private=True)
         return response

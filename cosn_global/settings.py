@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Pages with a form (a CSRF token) become `private`, whatever the view said.
+    "cosn_global.middleware.PrivateFormPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a two-factor code.

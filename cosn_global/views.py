@@ -4,8 +4,9 @@ import posixpath
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils._os import safe_join
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -70,8 +71,17 @@ def media(request, path):
     """Send an uploaded file from MEDIA_ROOT (used when media is on the local filesystem).
 
     Behind nginx, with MEDIA_X_ACCEL_REDIRECT set to an internal location, nginx sends
-    the bytes and the app only checks the path; otherwise the file is streamed.
+    the bytes and the app only checks the path; otherwise the file is streamed. With the
+    uploads in a bucket, pages link to the bucket, and an address under MEDIA_URL from
+    before the move redirects to the file's place there.
     """
+    if not isinstance(default_storage, FileSystemStorage):
+        name = posixpath.normpath(path).lstrip("/")
+        if name.startswith(".."):
+            raise Http404("No such file.")
+        response = HttpResponseRedirect(default_storage.url(name))
+        patch_cache_control(response, public=True, max_age=60 * 60)
+        return response
     try:
         full_path = safe_join(settings.MEDIA_ROOT, posixpath.normpath(path).lstrip("/"))
     except (ValueError, OSError):

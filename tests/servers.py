@@ -1,7 +1,9 @@
-"""gunicorn as `make serve` runs it, on a free loopback port, for the tests that need a
-real server (and for bench/, which measures it).
+"""Real servers for the tests that need them (and for bench/, which measures them):
+gunicorn as `make serve` runs it, on a free loopback port; and, for the deployment
+tests, the other processes of docs/deploy.md: nginx, the task worker and an
+S3-compatible object store (moto).
 
-The server runs in its own session and process group, so Ctrl-C reaches the script
+Each server runs in its own session and process group, so Ctrl-C reaches the script
 (which stops the server) and stopping the group stops every worker. It is always
 stopped when the `with` block ends, on an error too.
 """
@@ -67,8 +69,8 @@ class Gunicorn:
     `stop_timeout` seconds.
     """
 
-    def __init__(self, env, log_path, *, ready_path="/", stop_timeout=20):
-        self.port = free_port()
+    def __init__(self, env, log_path, *, ready_path="/", stop_timeout=20, port=None):
+        self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.env = {**env, "GUNICORN_BIND": f"{HOST}:{self.port}"}
         self.log_path = Path(log_path)
@@ -115,6 +117,68 @@ class Gunicorn:
 
     def log_tail(self, lines=20):
         return "\n".join(self.log_path.read_text().splitlines()[-lines:])
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self.log_file:
+            self.log_file.close()
+
+
+class Process:
+    """A command run from the project folder with `env`, its output in `log_path`, in its
+    own process group; `ready()` (if given) is polled until it returns true."""
+
+    def __init__(self, command, env, log_path, *, ready=None, timeout=60, stop_timeout=20):
+        self.command = [str(part) for part in command]
+        self.env = env
+        self.log_path = Path(log_path)
+        self.ready = ready
+        self.timeout = timeout
+        self.stop_timeout = stop_timeout
+        self.process = self.log_file = None
+
+    def __enter__(self):
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def wait_until_ready(self):
+        deadline = time.monotonic() + self.timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.command[0]} exited:\n{self.log_tail()}")
+            try:
+                if self.ready is None or self.ready():
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.command[0]} not ready in {self.timeout} s")
+            time.sleep(0.2)
+
+    def log_tail(self, lines=20):
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -154,6 +154,25 @@ class TestMedia:
         report.file.save("takeaways.pdf", ContentFile(b"%PDF-1.4 body"))
         assert client.get(report.file.url).status_code == 200
 
+    def test_with_a_bucket_a_media_address_redirects_to_the_file_there(self, client, settings):
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": "cosn-media",
+                    "custom_domain": "media.example.org",
+                    "querystring_auth": False,
+                    "access_key": "k",
+                    "secret_key": "s",
+                },
+            },
+        }
+        response = client.get("/media/reports/r.pdf")
+        assert response.status_code == 302
+        assert response["Location"] == "https://media.example.org/reports/r.pdf"
+        assert client.get("/media/%2e%2e/manage.py").status_code == 404
+
 
 def settings_value(expression, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "AWS_"))}

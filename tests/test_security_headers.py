@@ -4,6 +4,7 @@ tests/test_browser_admin_csp.py proves in a real browser that the pages work und
 """
 
 import base64
+import datetime
 import hashlib
 import json
 import os
@@ -148,6 +149,19 @@ class TestOtherHeaders:
             features = response["Permissions-Policy"].split(", ")
             for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
                 assert f"{feature}=()" in features, name
+
+    def test_no_shared_cache_may_keep_a_page_with_a_form(self, client):
+        upcoming = DelegationFactory(start_date=datetime.date.today() + datetime.timedelta(60))
+        for url in [
+            reverse("admin_password_reset"),
+            upcoming.get_absolute_url(),
+            reverse("admin:login"),
+        ]:
+            response = client.get(url)
+            assert b"csrfmiddlewaretoken" in response.content, url
+            cache_control = response["Cache-Control"]
+            assert "private" in cache_control or "no-store" in cache_control, url
+            assert "public" not in cache_control, url
 
     def test_the_permissions_policy_is_written_from_the_setting(self, client, settings):
         settings.PERMISSIONS_POLICY = {"camera": [], "fullscreen": ["self"]}
