@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.admin.utils import quote
-from django.db.models import Count, Min
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, Min, OuterRef
 from django.urls import reverse
 
-from delegations.models import Application, Delegation, Inquiry, Photo, Report
+from core.models import Draft, Section
+from delegations.models import Application, Delegation, Dispatch, Inquiry, Photo, Report
 from mail.models import Email
+from symposium.models import Symposium
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,24 @@ def upcoming(missing):
     return lambda: getattr(Delegation.objects.upcoming(), missing)()
 
 
-# In the order an editor should see to them. Other things that wait for an editor (such
-# as drafts waiting to be published, or changes scheduled for the coming week) belong here.
+def drafted(model):
+    """The records of `model` with a draft waiting to be published (core/drafts.py)."""
+
+    def rows():
+        drafts = Draft.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
+        )
+        return model.objects.filter(Exists(drafts))
+
+    return rows
+
+
+def drafts_item(model, one, many):
+    return Item(model, drafted(model), one, many, "draft=pending")
+
+
+# In the order an editor should see to them. Changes scheduled for the coming week would
+# belong here too.
 TODO_ITEMS = [
     Item(
         Application,
@@ -91,6 +110,19 @@ TODO_ITEMS = [
         "photo captions without their picture",
         "picture=awaited",
         note="awaiting a picture",
+    ),
+    drafts_item(Delegation, "trip with a draft to publish", "trips with a draft to publish"),
+    drafts_item(Report, "report with a draft to publish", "reports with a draft to publish"),
+    drafts_item(
+        Dispatch, "blog post or episode with a draft to publish", "posts with a draft to publish"
+    ),
+    drafts_item(
+        Symposium,
+        "symposium edition with a draft to publish",
+        "symposium editions with a draft to publish",
+    ),
+    drafts_item(
+        Section, "section's copy with a draft to publish", "sections with a draft to publish"
     ),
 ]
 
