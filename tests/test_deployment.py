@@ -131,11 +131,14 @@ def test_an_upload_on_one_server_is_checked_stored_in_the_bucket_and_served_by_t
     originals = [
         key for key in new if key.startswith("delegations/photos/") and "renditions" not in key
     ]
-    renditions = [key for key in new if key.startswith("delegations/photos/renditions/")]
-    assert len(reports) == len(originals) == len(renditions) == 1, sorted(new)
+    # The trip page's 4:3 copy, 800 wide, and the 1200x630 link preview.
+    renditions = sorted(key for key in new if key.startswith("delegations/photos/renditions/"))
+    assert len(reports) == len(originals) == 1 and len(renditions) == 2, sorted(new)
     assert new[reports[0]] == PDF
     assert new[originals[0]] == photo
-    assert Image.open(io.BytesIO(new[renditions[0]])).width == 800
+    sizes = sorted(Image.open(io.BytesIO(new[key])).size for key in renditions)
+    assert sizes == [(800, 600), (1200, 630)], sizes
+    renditions.sort(key=lambda key: Image.open(io.BytesIO(new[key])).width)
 
     # Server B shows both, linked to the bucket, the report with its size...
     other = deployment.direct(b)
