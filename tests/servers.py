@@ -62,74 +62,6 @@ def http_status(url, timeout=10):
         return error.code
 
 
-class Gunicorn:
-    """`gunicorn -c gunicorn.conf.py cosn_global.wsgi` with `env`, its output in `log_path`.
-
-    Ready once `ready_path` answers 200; stopped with SIGTERM, then SIGKILL after
-    `stop_timeout` seconds.
-    """
-
-    def __init__(self, env, log_path, *, ready_path="/", stop_timeout=20, port=None):
-        self.port = port or free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.env = {**env, "GUNICORN_BIND": f"{HOST}:{self.port}"}
-        self.log_path = Path(log_path)
-        self.ready_path = ready_path
-        self.stop_timeout = stop_timeout
-        self.process = self.log_file = None
-
-    def __enter__(self):
-        self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "cosn_global.wsgi"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            self.wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-    def wait_until_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.log_path}:\n{self.log_tail()}")
-            try:
-                status = http_status(self.url + self.ready_path)
-            except OSError:  # not listening yet
-                time.sleep(0.2)
-                continue
-            if status != 200:
-                raise RuntimeError(
-                    f"{self.ready_path} answered {status}; see {self.log_path}:\n{self.log_tail()}"
-                )
-            return
-        raise RuntimeError(f"gunicorn did not answer in {timeout} s; see {self.log_path}")
-
-    def log_tail(self, lines=20):
-        return "\n".join(self.log_path.read_text().splitlines()[-lines:])
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=self.stop_timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        if self.log_file:
-            self.log_file.close()
-
-
 class Process:
     """A command run from the project folder with `env`, its output in `log_path`, in its
     own process group; `ready()` (if given) is polled until it returns true."""
@@ -190,3 +122,31 @@ class Process:
                 self.process.wait()
         if self.log_file:
             self.log_file.close()
+
+
+class Gunicorn(Process):
+    """`gunicorn -c gunicorn.conf.py cosn_global.wsgi` with `env`, its output in `log_path`.
+
+    Ready once `ready_path` answers 200; stopped with SIGTERM, then SIGKILL after
+    `stop_timeout` seconds.
+    """
+
+    def __init__(self, env, log_path, *, ready_path="/", stop_timeout=20, port=None):
+        self.port = port or free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.ready_path = ready_path
+        super().__init__(
+            [GUNICORN, "-c", "gunicorn.conf.py", "cosn_global.wsgi"],
+            {**env, "GUNICORN_BIND": f"{HOST}:{self.port}"},
+            log_path,
+            ready=self.answers,
+            stop_timeout=stop_timeout,
+        )
+
+    def answers(self):
+        status = http_status(self.url + self.ready_path)  # OSError while not listening yet
+        if status != 200:
+            raise RuntimeError(
+                f"{self.ready_path} answered {status}; see {self.log_path}:\n{self.log_tail()}"
+            )
+        return True
