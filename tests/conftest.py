@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from tests.helpers import AXE_JS, running_smtp_server
+from tests.helpers import AXE_JS, EDITOR_PASSWORD, running_smtp_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -88,6 +88,16 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def editor(live_server):
+    """A superuser, "editor", on a site with the seed content, for the browser tests."""
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    call_command("load_seed_content", verbosity=0)
+    return User.objects.create_superuser("editor", "editor@example.org", EDITOR_PASSWORD)
 
 
 @pytest.fixture

@@ -355,3 +355,17 @@ def running_smtp_server(settings):
     finally:
         server.stop()
         logger.setLevel(level)
+
+
+EDITOR_PASSWORD = "a long passphrase for the admin"
+
+
+def log_in_to_admin(page, live_server, username="editor", password=EDITOR_PASSWORD):
+    """Log in to the admin in Chromium (the `editor` fixture's login), on the trips' list."""
+    from delegations.models import Delegation
+
+    page.goto(live_server.url + admin_url(Delegation, "changelist"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/delegations/delegation/")

@@ -10,7 +10,6 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,25 +19,9 @@ from reversion.models import Version
 from core.models import Person, Wording
 from cosn_global.models import SignInPolicy
 from delegations.models import Delegation, Photo
-from tests.helpers import admin_url, axe_violations
+from tests.helpers import EDITOR_PASSWORD, admin_url, axe_violations, log_in_to_admin
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "a long passphrase for the admin"
-
-
-@pytest.fixture
-def editor(live_server):
-    call_command("load_seed_content", verbosity=0)
-    return User.objects.create_superuser("editor", "editor@example.org", PASSWORD)
-
-
-def log_in(page, live_server):
-    page.goto(live_server.url + admin_url(Delegation, "changelist"))
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/delegations/delegation/")
 
 
 def open_trip(page, live_server, slug="portugal-2013"):
@@ -74,7 +57,7 @@ def stored_photo(trip):
 def test_clicking_a_photos_picture_sets_its_focal_point(page, live_server, editor, page_problems):
     photo = stored_photo(Delegation.objects.get(slug="portugal-2013"))
     thumbnail = photo.thumbnail.name
-    log_in(page, live_server)
+    log_in_to_admin(page, live_server)
     page.goto(live_server.url + admin_url(Photo, "change", photo.pk))
     marker = page.locator(".focal-marker")
     assert marker.is_visible()
@@ -100,7 +83,7 @@ def test_clicking_a_photos_picture_sets_its_focal_point(page, live_server, edito
 
 
 def test_two_tabs_on_one_trip_never_lose_either_save(page, live_server, editor, page_problems):
-    log_in(page, live_server)
+    log_in_to_admin(page, live_server)
     tab_b = page.context.new_page()
     trip = open_trip(page, live_server)
     open_trip(tab_b, live_server)
@@ -127,7 +110,7 @@ def test_two_tabs_on_one_trip_never_lose_either_save(page, live_server, editor, 
 def test_a_photo_chosen_in_a_save_that_fails_must_be_chosen_again(
     page, live_server, editor, tmp_path, page_problems
 ):
-    log_in(page, live_server)
+    log_in_to_admin(page, live_server)
     trip = open_trip(page, live_server)
     page.locator("#id_end_date").fill("2013-09-01")  # before the start: the save fails
     page.get_by_text("Add another Photo").click()
@@ -154,7 +137,7 @@ def test_a_photo_chosen_in_a_save_that_fails_must_be_chosen_again(
 
 
 def test_leaving_a_page_with_unsaved_changes_asks_first(page, live_server, editor):
-    log_in(page, live_server)
+    log_in_to_admin(page, live_server)
     open_trip(page, live_server)
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
@@ -167,7 +150,7 @@ def test_leaving_a_page_with_unsaved_changes_asks_first(page, live_server, edito
 
 
 def test_a_page_without_changes_is_left_without_a_question(page, live_server, editor):
-    log_in(page, live_server)
+    log_in_to_admin(page, live_server)
     open_trip(page, live_server)
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
@@ -180,7 +163,7 @@ def test_dates_without_a_time_have_no_time_zone_note(browser, live_server, edito
     # A browser in another time zone than the site's, where Django's admin adds its note.
     context = browser.new_context(timezone_id="Europe/Paris")
     page = context.new_page()
-    log_in(page, live_server)
+    log_in_to_admin(page, live_server)
     open_trip(page, live_server)
     notes = page.locator(".field-start_date .timezonewarning")
     assert notes.count() >= 1  # Django's admin added it...
@@ -221,7 +204,7 @@ def test_the_admin_pages_the_site_changes_have_no_axe_violations(
     scheme_page, live_server, editor, axe_source, scheme
 ):
     page = scheme_page(scheme)
-    log_in(page, live_server)
+    log_in_to_admin(page, live_server)
     found = {}
     for name, path in admin_pages(live_server).items():
         page.goto(live_server.url + path)
@@ -251,7 +234,7 @@ def set_up_two_factor(page):
 def test_an_editor_sets_up_two_factor_sign_in_and_logs_in_with_a_code(
     page, live_server, editor, page_problems
 ):
-    log_in(page, live_server)
+    log_in_to_admin(page, live_server)
     key, used_code = set_up_two_factor(page)
     codes = page.locator(".recovery-code-list li").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-7]{4}-[a-z2-7]{4}", c) for c in codes)
@@ -264,7 +247,7 @@ def test_an_editor_sets_up_two_factor_sign_in_and_logs_in_with_a_code(
 
     page.goto(live_server.url + admin_url(Delegation, "changelist"))
     page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Two-factor sign-in").wait_for()
     # The code just used is refused; the app's next one is taken.
@@ -293,7 +276,7 @@ def test_the_two_factor_pages_have_no_axe_violations(
 
     page.goto(live_server.url + reverse("admin:login"))
     page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Set up two-factor sign-in", level=1).wait_for()
     check("required set-up")
@@ -311,7 +294,7 @@ def test_the_two_factor_pages_have_no_axe_violations(
     page.get_by_role("button", name="Log out").click()
     page.goto(live_server.url + reverse("admin:login"))
     page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Two-factor sign-in").wait_for()
     check("code")

@@ -3,31 +3,14 @@ was, the preview shows the change, a share link shows it to someone signed out, 
 publishing puts it on the public page."""
 
 import pytest
-from django.contrib.auth.models import User
-from django.core.management import call_command
 
 from core.models import Draft
 from delegations.models import Delegation
-from tests.helpers import admin_url, axe_violations
+from tests.helpers import admin_url, axe_violations, log_in_to_admin
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a long passphrase for the admin"
 SUMMARY = "Drafted in the browser: a week of schools in Lisbon and Porto."
-
-
-@pytest.fixture
-def editor(live_server):
-    call_command("load_seed_content", verbosity=0)
-    return User.objects.create_superuser("editor", "editor@example.org", PASSWORD)
-
-
-def log_in(page, live_server):
-    page.goto(live_server.url + admin_url(Delegation, "changelist"))
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/delegations/delegation/")
 
 
 def test_an_editor_drafts_previews_shares_and_publishes_a_change(
@@ -39,7 +22,7 @@ def test_an_editor_drafts_previews_shares_and_publishes_a_change(
     visitor = browser.new_context()
     public_page = visitor.new_page()
 
-    log_in(page, live_server)
+    log_in_to_admin(page, live_server)
     page.goto(live_server.url + admin_url(Delegation, "change", trip.pk))
     page.locator("#id_summary").fill(SUMMARY)
     page.locator("#id_destinations-0-place").fill("Porto, drafted")
@@ -95,7 +78,7 @@ def test_a_trip_with_a_draft_and_a_share_link_has_no_axe_violations(
     scheme_page, live_server, editor, axe_source, scheme
 ):
     page = scheme_page(scheme)
-    log_in(page, live_server)
+    log_in_to_admin(page, live_server)
     trip = Delegation.objects.get(slug="portugal-2013")
     page.goto(live_server.url + admin_url(Delegation, "change", trip.pk))
     page.locator("#id_summary").fill(SUMMARY)
