@@ -192,6 +192,7 @@ class TestMemory:
         assert copy.page("big", 7) is None and copy.size == 0
 
     def test_off_when_the_limit_is_zero(self, shared_cache, settings):
+        from pagecache.backends import RedisCache
+
         settings.PAGE_CACHE_LOCAL_MAX_BYTES = 0
-        shared_cache.__dict__.pop("page_cache_local_copy", None)
-        assert local.copy_for(shared_cache) is None
+        assert local.copy_for(RedisCache(REDIS_URL, {})) is None
