@@ -28,12 +28,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from reversion import create_revision
 from reversion.models import Version
 
 from .models import Draft, ShareLink, user_name
+from .schedule import moment
 
 DRAFTS_FOLDER = "drafts"
 SHARE_LINK_SALT = "core.drafts.share-link"
@@ -47,8 +47,7 @@ def is_published(record):
     return getattr(record, "is_public", True)
 
 
-def when(moment):
-    return date_format(timezone.localtime(moment), "N j, Y, H:i")
+when = moment
 
 
 class DraftFile(File):

@@ -28,6 +28,7 @@ from django.views.generic import TemplateView
 
 from core.models import Organisation, Person
 from core.richtext import plain_text
+from core.schedule import live
 from core.views import page_or_404
 from delegations.models import Delegation, DelegationPartner, Destination, Dispatch, Report
 from symposium.models import Symposium, SymposiumPartner
@@ -150,14 +151,14 @@ def public_organisations():
     organisation of someone with a page."""
     return Organisation.objects.filter(
         Q(
-            pk__in=DelegationPartner.objects.filter(delegation__is_published=True).values(
-                "organisation"
-            )
+            pk__in=DelegationPartner.objects.filter(
+                live("delegation__"), delegation__is_published=True
+            ).values("organisation")
         )
         | Q(
-            pk__in=SymposiumPartner.objects.filter(symposium__is_published=True).values(
-                "organisation"
-            )
+            pk__in=SymposiumPartner.objects.filter(
+                live("symposium__"), symposium__is_published=True
+            ).values("organisation")
         )
         | Q(pk__in=public_people().values("organisation"))
     )

@@ -35,7 +35,9 @@ class LandingView(TemplateView):
         upcoming = list(
             published.upcoming(today)
             .with_places_taken()
-            .for_cards("registration", "promotion", "is_published")[: LANDING_UPCOMING_LIMIT + 2]
+            .for_cards("registration", "promotion", "is_published", *Delegation.schedule_fields)[
+                : LANDING_UPCOMING_LIMIT + 2
+            ]
         )
         shown = upcoming[: LANDING_UPCOMING_LIMIT + 1]
         past = list(published.past(today).for_cards()[:LANDING_PAST_LIMIT])

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 
 from core.admin import ContentAdmin, StackedPart, picture_url
 from core.drafts import DraftsMixin, PendingDraftFilter
+from core.schedule import SCHEDULE_FIELDSET, ScheduleFilter
 from core.spreadsheets import csv_download, local_time
 from mail.admin import AnnounceAction
 
@@ -149,6 +150,7 @@ class ReportInline(ReportLanguages, StackedPart):
         ("file", "external_url", "not_online"),
         ("cover_image", "cover_alt"),
         ("is_published", "order"),
+        ("go_live_at", "expires_at"),
     ]
     prepopulated_fields = {"slug": ["title"]}
     extra = 0
@@ -161,6 +163,7 @@ class DispatchInline(StackedPart):
         ("kind", "title"),
         "slug",
         ("author", "published_on", "is_published"),
+        ("go_live_at", "expires_at"),
         "body",
         "external_url",
         ("audio_file", "audio_url"),
@@ -218,11 +221,13 @@ class DelegationAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
         "registration_state",
         "destination_list",
         "is_published",
+        "schedule_display",
     ]
     list_filter = [
         StatusFilter,
         MissingFilter,
         "is_published",
+        ScheduleFilter,
         "date_precision",
         "destinations__country",
         "topics",
@@ -246,6 +251,7 @@ class DelegationAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "is_published"]}),
+        SCHEDULE_FIELDSET,
         ("Dates", {"fields": ["date_precision", ("start_date", "end_date")]}),
         (
             "Key facts and places",
@@ -375,6 +381,8 @@ class DelegationAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
     def not_announceable(self, obj):
         if not obj.is_published:
             return "it is not published."
+        if not obj.is_live():
+            return "it is not live by its schedule (see “Schedule”)."
         if not obj.is_upcoming():
             return "it is not upcoming."
         return None
@@ -391,8 +399,15 @@ class DelegationAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
 
 @admin.register(Report)
 class ReportAdmin(ReportLanguages, DraftsMixin, ContentAdmin):
-    list_display = ["full_title", "delegation", "published_on", "availability", "is_published"]
-    list_filter = ["is_published", "language", "not_online", PendingDraftFilter]
+    list_display = [
+        "full_title",
+        "delegation",
+        "published_on",
+        "availability",
+        "is_published",
+        "schedule_display",
+    ]
+    list_filter = ["is_published", ScheduleFilter, "language", "not_online", PendingDraftFilter]
     list_select_related = ["delegation"]
     search_fields = ["title", "subtitle", "alternate_title", "delegation__title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -400,6 +415,7 @@ class ReportAdmin(ReportLanguages, DraftsMixin, ContentAdmin):
     date_hierarchy = "published_on"
     fieldsets = [
         (None, {"fields": ["delegation", "title", "subtitle", "slug", "is_published"]}),
+        SCHEDULE_FIELDSET,
         ("Languages", {"fields": ["language", ("alternate_title", "alternate_language")]}),
         (
             "Content",
@@ -474,9 +490,17 @@ class PhotoAdmin(ContentAdmin):
 
 @admin.register(Dispatch)
 class DispatchAdmin(DraftsMixin, ContentAdmin):
-    list_display = ["title", "kind", "delegation", "author", "published_on", "is_published"]
+    list_display = [
+        "title",
+        "kind",
+        "delegation",
+        "author",
+        "published_on",
+        "is_published",
+        "schedule_display",
+    ]
     list_select_related = ["delegation"]
-    list_filter = ["kind", "is_published", PendingDraftFilter]
+    list_filter = ["kind", "is_published", ScheduleFilter, PendingDraftFilter]
     search_fields = ["title", "author__name", "delegation__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["delegation", "author"]

@@ -15,6 +15,7 @@ from core.dates import DatePrecision, DateSpan, DateSpanQuerySet, date_span_cons
 from core.models import Partner, Person
 from core.renditions import Rendition, Renditions
 from core.richtext import RichTextField, plain_text
+from core.schedule import Scheduled, live
 from core.structured_data import PreviewImage
 from core.validators import (
     PictureField,
@@ -65,7 +66,8 @@ class Topic(models.Model):
 
 class DelegationQuerySet(DateSpanQuerySet):
     def published(self):
-        return self.filter(is_published=True)
+        """Trips the public sees now: published, and live by their schedule."""
+        return self.filter(live(), is_published=True)
 
     def upcoming(self, today=None):
         """Trips that have not ended yet (including one under way), soonest first.
@@ -150,7 +152,7 @@ def listing_relations():
     )
 
 
-class Delegation(Renditions, DateSpan):
+class Delegation(Renditions, Scheduled, DateSpan):
     renditions = {"hero_rendition": Rendition("hero_image", 1600)}
 
     title = models.CharField(
@@ -347,7 +349,7 @@ class Delegation(Renditions, DateSpan):
 
     @property
     def takes_applications(self):
-        return self.is_published and self.registration_status in (
+        return self.is_public and self.registration_status in (
             self.Registration.OPEN,
             self.Registration.WAITLIST,
         )
@@ -368,7 +370,7 @@ class Delegation(Renditions, DateSpan):
 
     @property
     def is_public(self):
-        return self.is_published
+        return self.is_published and self.is_live()
 
     @property
     def event_name(self):
@@ -515,16 +517,17 @@ class DelegationPartner(Partner):
 
 
 class TripPartQuerySet(models.QuerySet):
-    """Reports, photos and dispatches: public when their trip is published, and they are."""
+    """Reports, photos and dispatches: public when their trip is, and they are published
+    and live by their own schedule."""
 
     def published(self):
-        parts = self.filter(delegation__is_published=True)
+        parts = self.filter(live("delegation__"), delegation__is_published=True)
         if hasattr(self.model, "is_published"):
-            parts = parts.filter(is_published=True)
+            parts = parts.filter(live(), is_published=True)
         return parts
 
 
-class Report(models.Model):
+class Report(Scheduled):
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="reports")
     title = models.CharField(max_length=250)
     subtitle = models.CharField(max_length=250, blank=True)
@@ -628,7 +631,7 @@ class Report(models.Model):
 
     @property
     def is_public(self):
-        return self.is_published and self.delegation.is_published
+        return self.is_published and self.is_live() and self.delegation.is_public
 
     @property
     def full_title(self):
@@ -735,7 +738,7 @@ class Photo(Renditions, models.Model):
         return self.caption
 
 
-class Dispatch(models.Model):
+class Dispatch(Scheduled):
     """What delegates publish during a trip: a blog post or a podcast episode."""
 
     class Kind(models.TextChoices):
@@ -806,7 +809,7 @@ class Dispatch(models.Model):
 
     @property
     def is_public(self):
-        return self.is_published and self.delegation.is_published
+        return self.is_published and self.is_live() and self.delegation.is_public
 
     @property
     def preview_image(self):

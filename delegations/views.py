@@ -226,7 +226,7 @@ class DelegationDetailView(PreviewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["is_upcoming"] = self.object.is_upcoming()
         context["structured_data"] = delegation_event(self.object, self.request)
-        if context["is_upcoming"] and self.object.is_published:
+        if context["is_upcoming"] and self.object.is_public:
             context.setdefault("inquiry_form", InquiryForm())
         if self.object.takes_applications:
             context.setdefault("application_form", ApplicationForm())

@@ -37,6 +37,9 @@ SET_IF_GREATER = """
 local current = tonumber(redis.call('GET', KEYS[1]))
 if current == nil or current < tonumber(ARGV[1]) then
     redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+    if KEYS[2] then
+        redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
+    end
     return 1
 end
 return 0
@@ -52,12 +55,19 @@ class RedisCache(redis.RedisCache):
         self._class = RedisCacheClient
         self.location = server
 
-    def set_if_greater(self, key, value, timeout):
+    def set_if_greater(self, key, value, timeout, also=None):
         """Set an integer key to `value` unless it already holds a greater one, atomically
-        (two writers can never leave the smaller of their values)."""
+        (two writers can never leave the smaller of their values); when it is set, set
+        `also` (a key and an integer) with it, so that one MGET reads both as one write
+        left them."""
         key = self.make_and_validate_key(key)
         client = self._cache.get_client(key, write=True)
-        return bool(client.eval(SET_IF_GREATER, 1, key, int(value), int(timeout)))
+        if also is None:
+            return bool(client.eval(SET_IF_GREATER, 1, key, int(value), int(timeout)))
+        also_key = self.make_and_validate_key(also[0])
+        return bool(
+            client.eval(SET_IF_GREATER, 2, key, also_key, int(value), int(timeout), int(also[1]))
+        )
 
     def watch(self, key):
         """A KeyWatch on `key` (a key as given to the cache, before its prefix)."""

@@ -17,7 +17,8 @@ still in flight, i.e. when the network from Redis to a server is slower than the
 (on one machine, or a LAN, it never is). Should pushes stop arriving unnoticed, the
 version is trusted for TRUST_SECONDS at most, the time Redis's own copy lives; a
 connection that drops is noticed at once and the version asked for each time until it
-is back.
+is back. Nor is it trusted past its next scheduled change (version.py): from that
+moment the database is asked, which moves the version on.
 
 Memory: pages are kept up to PAGE_CACHE_LOCAL_MAX_BYTES per process (their compressed
 size plus their headers; the oldest go first), and all are dropped when the version
@@ -41,7 +42,7 @@ class LocalCopy:
         self.watch = watch
         self.max_bytes = max_bytes
         self.lock = threading.Lock()
-        self.known = None  # (version, trusted until), or None
+        self.known = None  # (version, trusted until, next scheduled change in ms), or None
         self.generation = 0  # moves on with every change Redis reports
         self.pages = {}
         self.pages_version = None
@@ -55,16 +56,17 @@ class LocalCopy:
                 self.known = None
             return None, self.generation
         known = self.known
-        if known is None or time.monotonic() > known[1]:
+        if known is None or time.monotonic() > known[1] or time.time() * 1000 >= known[2]:
             return None, self.generation
         return known[0], self.generation
 
-    def learn(self, version, token):
-        """Trust `version`, just read from Redis or the database, unless Redis reported a
-        change since `token` was handed out (the value read may be the older one)."""
+    def learn(self, version, next_change, token):
+        """Trust `version`, just read from Redis or the database, until its next scheduled
+        change (`next_change`, in milliseconds), unless Redis reported a change since
+        `token` was handed out (the value read may be the older one)."""
         with self.lock:
             if token == self.generation:
-                self.known = (version, time.monotonic() + TRUST_SECONDS)
+                self.known = (version, time.monotonic() + TRUST_SECONDS, next_change)
 
     def page(self, key, version):
         kept = self.pages.get(key)

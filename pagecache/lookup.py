@@ -30,7 +30,7 @@ from django.utils.http import http_date
 
 from . import local
 from . import version as content_version
-from .version import VERSION_KEY, share_version, shares_version
+from .version import NEXT_CHANGE_KEY, VERSION_KEY, milliseconds, share_version, shares_version
 
 # Headers that belong to one response, not to the page: everything else (Content-Type,
 # Content-Disposition, X-Robots-Tag...) is stored with the page and sent again.
@@ -164,7 +164,9 @@ class Lookup:
     - A cache in each process's memory cannot know about edits made elsewhere: the
       version is read from the database on every request.
     - A shared cache (Redis) also keeps a copy of the version, so one round trip fetches
-      both the copy and the page. version.bump raises the copy *before* its
+      both the copy and the page. The copy comes with the time of the next scheduled
+      change (schedule.py) and is not used from that moment: the database is asked, and
+      the first request to ask moves the version on. version.bump raises the copy *before* its
       transaction commits, so from the moment an edit is visible in the database the
       copy is at least as new, and no page rendered before the edit can match it. Pages
       are always labelled with the version read from the database before rendering,
@@ -172,8 +174,8 @@ class Lookup:
       cache misses until it expires. The copy expires after VERSION_COPY_TIMEOUT seconds
       and is then read again from the database.
     - In front of Redis, each process keeps the version it last read and the pages it
-      served (local.py) for as long as Redis has not reported a change to the version:
-      then a hit costs no round trip at all.
+      served (local.py) for as long as Redis has not reported a change to the version,
+      and not past the next scheduled change: then a hit costs no round trip at all.
 
     A page is stored gzip-compressed, once, when it is stored. Visitors whose browser
     accepts gzip (nearly all) get it as it is, so a hit costs no compression and moves a
@@ -203,16 +205,19 @@ class Lookup:
         if version is None:
             found = {}
             if settings.PAGE_CACHE:
-                found = cache_get_many([self.key, VERSION_KEY] if shared else [self.key])
+                keys = [self.key, VERSION_KEY, NEXT_CHANGE_KEY] if shared else [self.key]
+                found = cache_get_many(keys)
             self.entry = found.get(self.key)
             version = found.get(VERSION_KEY)
-            if version is None:
+            next_change = found.get(NEXT_CHANGE_KEY)
+            if version is None or next_change is None or next_change <= time.time() * 1000:
                 self.from_database = True
-                version = content_version.read()
+                current = content_version.state()
+                version, next_change = current.version, milliseconds(current.next_change_at)
                 if shared:
-                    share_version(version)
+                    share_version(current)
             if self.copy is not None:
-                self.copy.learn(version, token)
+                self.copy.learn(version, next_change, token)
         self.set_version(version)
 
     def set_version(self, version):
@@ -243,10 +248,10 @@ class Lookup:
     def before_rendering(self):
         """Label the page about to be rendered with the database's version, not the copy."""
         if not self.from_database:
-            version = content_version.read()
-            if version != self.version:
-                share_version(version)
-                self.set_version(version)
+            current = content_version.state()
+            if current.version != self.version:
+                share_version(current)
+                self.set_version(current.version)
             self.from_database = True
 
     def store(self, response):

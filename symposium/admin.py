@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.admin import ContentAdmin, StackedPart
 from core.drafts import DraftsMixin, PendingDraftFilter
+from core.schedule import SCHEDULE_FIELDSET, ScheduleFilter
 from mail.admin import AnnounceAction
 
 from .models import Resource, Session, Symposium, SymposiumPartner
@@ -36,10 +37,10 @@ class ResourceInline(StackedPart):
 
 @admin.register(Symposium)
 class SymposiumAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
-    list_display = ["year", "title", "theme", "when", "is_published"]
+    list_display = ["year", "title", "theme", "when", "is_published", "schedule_display"]
     actions = ["announce"]
     list_display_links = ["year", "title"]
-    list_filter = ["is_published", PendingDraftFilter]
+    list_filter = ["is_published", ScheduleFilter, PendingDraftFilter]
     list_editable = ["is_published"]
     search_fields = ["title", "theme", "description"]
     inlines = [PartnerInline, SessionInline, ResourceInline]
@@ -47,6 +48,7 @@ class SymposiumAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["year", "title", "theme", "is_published"]}),
+        SCHEDULE_FIELDSET,
         (
             "Date and place",
             {
@@ -67,6 +69,8 @@ class SymposiumAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
     def not_announceable(self, obj):
         if not obj.is_published:
             return "it is not published."
+        if not obj.is_live():
+            return "it is not live by its schedule (see “Schedule”)."
         if not obj.is_upcoming():
             return "it is not upcoming."
         return None

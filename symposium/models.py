@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.dates import DatePrecision, DateSpan, DateSpanQuerySet, date_span_constraints
 from core.models import Partner, Person
 from core.richtext import RichTextField
+from core.schedule import Scheduled, live
 from core.validators import sanitised_upload_to, validate_resource
 
 
@@ -35,7 +36,8 @@ def upcoming_editions(today=None):
 
 class SymposiumQuerySet(DateSpanQuerySet):
     def published(self):
-        return self.filter(is_published=True)
+        """Editions the public sees now: published, and live by their schedule."""
+        return self.filter(live(), is_published=True)
 
     def upcoming(self, today=None):
         """Editions that have not ended yet, soonest first.
@@ -70,7 +72,7 @@ class SymposiumQuerySet(DateSpanQuerySet):
         )
 
 
-class Symposium(DateSpan):
+class Symposium(Scheduled, DateSpan):
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1990), MaxValueValidator(2100)],
     )
@@ -153,7 +155,7 @@ class Symposium(DateSpan):
 
     @property
     def is_public(self):
-        return self.is_published
+        return self.is_published and self.is_live()
 
     def is_upcoming(self, today=None):
         """As upcoming_editions() says, for this edition."""

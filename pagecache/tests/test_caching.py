@@ -357,7 +357,10 @@ class TestSharedCache:
     def test_a_copy_ahead_of_the_database_only_costs_misses(self, client, shared_cache):
         # As after an edit that was rolled back: the copy was raised, the database was not.
         current = version.current()[0]
-        shared_cache.set(version.VERSION_KEY, current + 1000, 60)
+        far = version.milliseconds(version.NO_CHANGE_AHEAD)
+        shared_cache.set_many(
+            {version.VERSION_KEY: current + 1000, version.NEXT_CHANGE_KEY: far}, 60
+        )
         response = get(client)
         assert response.queries > 1, "rendered, not served from the cache"
         # Labelled with the database's version, never with the copy's.
@@ -459,7 +462,7 @@ def test_a_rehearsal_is_rolled_back_and_moves_no_version(client):
 
 def test_a_rehearsal_in_redis_leaves_the_shared_copy_alone(shared_cache, monkeypatch):
     monkeypatch.setattr(version, "VERSION_COPY_TIMEOUT", 300)
-    version.share_version(version.read())
+    version.share_version(version.state())
     copy = shared_cache.get(version.VERSION_KEY)
     with version.rehearsal():
         Section.objects.update(heading="Rehearsed")

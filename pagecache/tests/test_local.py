@@ -14,6 +14,7 @@ from pagecache.version import VERSION_KEY
 from .conftest import REDIS_URL
 
 pytestmark = pytest.mark.usefixtures("seeded")
+FAR = version.milliseconds(version.NO_CHANGE_AHEAD)
 
 
 def another_process(cache):
@@ -33,7 +34,7 @@ def trusted(copy):
         found, token = copy.version()
         if found is not None:
             return found
-        copy.learn(version.read(), token)
+        copy.learn(version.read(), FAR, token)
     return copy.version()[0]
 
 
@@ -102,7 +103,7 @@ def test_a_flush_or_an_expiry_is_reported_too(shared_cache):
     shared_cache.clear()
     assert copy.version()[0] is None
     assert trusted(copy) is not None
-    version.share_version(version.read() + 5)
+    version.share_version(version.state()._replace(version=version.read() + 5))
     shared_cache._cache.get_client().pexpire(shared_cache.make_key(VERSION_KEY), 1)
     for _ in range(100):  # Redis deletes expired keys ten times a second
         if copy.version()[0] is None:
@@ -118,7 +119,7 @@ def test_a_change_reported_while_reading_is_not_trusted(shared_cache):
     old = version.read()
     version.bump()  # between the read and learning what it read
     assert copy.version()[0] is None  # the change is reported...
-    copy.learn(old, token)  # ...so what the earlier read found is not trusted
+    copy.learn(old, FAR, token)  # ...so what the earlier read found is not trusted
     assert copy.version()[0] is None
 
 
