@@ -5,7 +5,8 @@ exactly as Save would, then keeps what was submitted (ContentForm's data and eve
 formset's, as JSON, with the chosen files stored under drafts/) instead of saving the
 record: the public page does not change. Publishing a draft, or previewing it, rebuilds
 the same forms from that data and saves them as the admin would; a preview does so in a
-transaction that is always rolled back (cosn_global/previews.py).
+transaction that is always rolled back (cosn_global/previews.py). A draft can also be
+given a time to be published by itself (cosn_global/schedule.py does it then).
 """
 
 import copy
@@ -13,6 +14,8 @@ import datetime
 import uuid
 from pathlib import PurePosixPath
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
@@ -29,7 +32,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
-from reversion import create_revision
+from reversion import create_revision, set_user
 from reversion.models import Version
 
 from .models import Draft, ShareLink, user_name
@@ -116,12 +119,28 @@ def errors_in(form, formsets):
     return found
 
 
+class ScheduleDraftForm(forms.Form):
+    # What a browser's date-and-time field sends; read in the site's time zone.
+    go_live_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+
+    def clean_go_live_at(self):
+        moment = self.cleaned_data["go_live_at"]
+        if moment <= timezone.now():
+            raise forms.ValidationError("Choose a time in the future.")
+        return moment
+
+
 class PendingDraftFilter(admin.SimpleListFilter):
     title = "draft"
     parameter_name = "draft"
 
     def lookups(self, request, model_admin):
-        return [("pending", "Has a pending draft"), ("none", "No draft")]
+        return [
+            ("pending", "Has a pending draft"),
+            ("scheduled", "Its draft is scheduled"),
+            ("failed", "Its scheduled draft could not be published"),
+            ("none", "No draft"),
+        ]
 
     def queryset(self, request, queryset):
         drafts = Draft.objects.filter(
@@ -130,6 +149,10 @@ class PendingDraftFilter(admin.SimpleListFilter):
         )
         if self.value() == "pending":
             return queryset.filter(Exists(drafts))
+        if self.value() == "scheduled":
+            return queryset.filter(Exists(drafts.exclude(go_live_at=None)))
+        if self.value() == "failed":
+            return queryset.filter(Exists(drafts.filter(go_live_at=None).exclude(publish_error="")))
         if self.value() == "none":
             return queryset.exclude(Exists(drafts))
         return queryset
@@ -220,6 +243,12 @@ class DraftsMixin:
                 for link in links
             ],
             "share_link_days": SHARE_LINK_DAYS,
+            "time_zone": settings.TIME_ZONE,
+            "draft_go_live_value": (
+                timezone.localtime(draft.go_live_at).strftime("%Y-%m-%dT%H:%M")
+                if draft and draft.go_live_at
+                else ""
+            ),
         }
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -311,6 +340,7 @@ class DraftsMixin:
                 "updated_at": timezone.now(),
                 "based_on": form.cleaned_data.get("seen_version") or 0,
                 "data": {"post": post, "files": files},
+                "publish_error": "",
             },
         )
         unused = set(kept.values()) - set(files.values())
@@ -368,6 +398,8 @@ class DraftsMixin:
             "discard": self.discard_draft,
             "share": self.create_share_link,
             "revoke": self.revoke_share_link,
+            "schedule": self.schedule_draft,
+            "unschedule": self.unschedule_draft,
         }
         if action not in actions:
             raise Http404("No such action.")
@@ -380,16 +412,23 @@ class DraftsMixin:
             )
         )
 
+    def publish(self, request, obj, draft, how="Published"):
+        """Save `draft` over `obj` as `request.user`, as one change in the history, and
+        discard it; return (the form, the errors that stopped it)."""
+        with transaction.atomic(), create_revision():
+            set_user(request.user)
+            form, errors = self.apply_draft(request, obj, draft, rehearsal=False)
+            if not errors:
+                self.log_change(request, obj, f"{how} the draft by {draft.author_name}.")
+                discard(draft)
+        return form, errors
+
     def publish_draft(self, request, obj):
         draft = self.pending_draft(obj)
         if draft is None:
             self.message_user(request, "There is no draft to publish.", messages.WARNING)
             return
-        with transaction.atomic(), create_revision():
-            form, errors = self.apply_draft(request, obj, draft, rehearsal=False)
-            if not errors:
-                self.log_change(request, obj, f"Published the draft by {draft.author_name}.")
-                discard(draft)
+        form, errors = self.publish(request, obj, draft)
         if not errors:
             self.message_user(
                 request, "The draft is published: the public page shows it now.", messages.SUCCESS
@@ -411,6 +450,38 @@ class DraftsMixin:
                 "The draft was not published, because: " + " ".join(errors),
                 messages.ERROR,
             )
+
+    def schedule_draft(self, request, obj):
+        draft = self.pending_draft(obj)
+        if draft is None:
+            self.message_user(request, "There is no draft to schedule.", messages.WARNING)
+            return
+        form = ScheduleDraftForm(request.POST)
+        if not form.is_valid():
+            self.message_user(
+                request,
+                "The draft was not scheduled: "
+                + " ".join(form.errors["go_live_at"]).replace("This field", "The time"),
+                messages.ERROR,
+            )
+            return
+        draft.go_live_at = form.cleaned_data["go_live_at"]
+        draft.publish_error = ""
+        draft.save(update_fields=["go_live_at", "publish_error"])
+        self.message_user(
+            request,
+            f"The draft will be published by itself at {when(draft.go_live_at)} "
+            f"({settings.TIME_ZONE}), as {draft.author_name} saved it. Until then the public "
+            "page does not change.",
+            messages.SUCCESS,
+        )
+
+    def unschedule_draft(self, request, obj):
+        draft = self.pending_draft(obj)
+        if draft is not None and draft.go_live_at is not None:
+            draft.go_live_at = None
+            draft.save(update_fields=["go_live_at"])
+        self.message_user(request, "The draft is no longer scheduled: publish it by hand.")
 
     def discard_draft(self, request, obj):
         draft = self.pending_draft(obj)

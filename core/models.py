@@ -312,6 +312,13 @@ class Draft(models.Model):
     based_on = models.PositiveBigIntegerField(default=0)
     # {"post": {name: [values]}, "files": {name: stored name}}
     data = models.JSONField(default=dict)
+    # Published by itself at this time (cosn_global/schedule.py), as its author would.
+    go_live_at = models.DateTimeField("publish at", null=True, blank=True, db_index=True)
+    # Why it could not be published at that time, if it could not.
+    publish_error = models.TextField(blank=True)
+
+    # Read by pagecache/schedule.py: the public pages change at this moment.
+    schedule_fields = ("go_live_at",)
 
     objects = RecordQuerySet.as_manager()
 

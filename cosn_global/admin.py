@@ -288,9 +288,15 @@ class SiteAdmin(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         things = self.todo(request)
+
+        def visible(model):
+            model_admin = self._registry.get(model)
+            return bool(model_admin and model_admin.has_view_or_change_permission(request))
+
         context = {
             "todo": [thing for thing in things if thing.count],
             "todo_visible": bool(things),
+            "coming_up": todo.coming_up(visible, self.name),
             **(extra_context or {}),
         }
         return super().index(request, context)

@@ -7,9 +7,10 @@ class CosnGlobalConfig(AppConfig):
     verbose_name = "CoSN Global Leadership"
 
     def ready(self):
-        from . import redirects, wording  # noqa: F401 (wording registers the pages' wording)
+        from . import redirects, schedule, wording  # noqa: F401 (wording registers the pages' wording)
 
         redirects.connect()
+        schedule.connect()
 
 
 class SiteAdminConfig(admin_apps.AdminConfig):

@@ -4,15 +4,18 @@ Each item counts some records and links to just those: to the record itself when
 one, else to its list, filtered by a filter an editor can also pick by hand there.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, Min, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import Draft, Section
+from core.schedule import scheduled_within
 from delegations.models import Application, Delegation, Dispatch, Inquiry, Photo, Report
 from mail.models import Email
 from symposium.models import Symposium
@@ -32,24 +35,44 @@ def upcoming(missing):
     return lambda: getattr(Delegation.objects.upcoming(), missing)()
 
 
-def drafted(model):
-    """The records of `model` with a draft waiting to be published (core/drafts.py)."""
+def drafts_of(model, condition=Q):
+    """The records of `model` with a draft waiting to be published (core/drafts.py) that
+    meets `condition()`."""
 
     def rows():
         drafts = Draft.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
+            condition(),
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=OuterRef("pk"),
         )
         return model.objects.filter(Exists(drafts))
 
     return rows
 
 
-def drafts_item(model, one, many):
-    return Item(model, drafted(model), one, many, "draft=pending")
+def failed():
+    return Q(go_live_at=None) & ~Q(publish_error="")
 
 
-# In the order an editor should see to them. Changes scheduled for the coming week would
-# belong here too.
+def due_within_a_week():
+    return Q(go_live_at__lte=timezone.now() + datetime.timedelta(days=7))
+
+
+def within_a_week(model):
+    return lambda: model.objects.filter(scheduled_within(7))
+
+
+DRAFTED = [
+    (Delegation, "trip", "trips"),
+    (Report, "report", "reports"),
+    (Dispatch, "blog post or episode", "posts"),
+    (Symposium, "symposium edition", "symposium editions"),
+    (Section, "section's copy", "sections"),
+]
+SCHEDULED = [(model, one, many) for model, one, many in DRAFTED if model is not Section]
+
+
+# In the order an editor should see to them.
 TODO_ITEMS = [
     Item(
         Application,
@@ -111,18 +134,45 @@ TODO_ITEMS = [
         "picture=awaited",
         note="awaiting a picture",
     ),
-    drafts_item(Delegation, "trip with a draft to publish", "trips with a draft to publish"),
-    drafts_item(Report, "report with a draft to publish", "reports with a draft to publish"),
-    drafts_item(
-        Dispatch, "blog post or episode with a draft to publish", "posts with a draft to publish"
+    *(
+        Item(
+            model,
+            drafts_of(model, failed),
+            f"{one} whose scheduled draft could not be published",
+            f"{many} whose scheduled drafts could not be published",
+            "draft=failed",
+        )
+        for model, one, many in DRAFTED
     ),
-    drafts_item(
-        Symposium,
-        "symposium edition with a draft to publish",
-        "symposium editions with a draft to publish",
+    *(
+        Item(
+            model,
+            drafts_of(model),
+            f"{one} with a draft to publish",
+            f"{many} with a draft to publish",
+            "draft=pending",
+        )
+        for model, one, many in DRAFTED
     ),
-    drafts_item(
-        Section, "section's copy with a draft to publish", "sections with a draft to publish"
+    *(
+        Item(
+            model,
+            within_a_week(model),
+            f"{one} going live or coming down in the next 7 days",
+            f"{many} going live or coming down in the next 7 days",
+            "schedule=week",
+        )
+        for model, one, many in SCHEDULED
+    ),
+    *(
+        Item(
+            model,
+            drafts_of(model, due_within_a_week),
+            f"{one} with a draft to be published in the next 7 days",
+            f"{many} with a draft to be published in the next 7 days",
+            "draft=scheduled",
+        )
+        for model, one, many in DRAFTED
     ),
 ]
 
@@ -152,3 +202,50 @@ def count(item, site_name="admin"):
     else:
         url = f"{reverse(f'{prefix}_changelist')}?{item.query}"
     return Todo(item, found["count"], url)
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime.datetime
+    text: str
+    url: str
+
+
+def coming_up(visible, site_name="admin", limit=6):
+    """The next scheduled changes to the public pages, soonest first: records going live
+    or coming down, drafts to be published; of the models `visible(model)` allows."""
+    now = timezone.now()
+    changes = []
+
+    def change_url(record):
+        opts = record._meta
+        return reverse(
+            f"{site_name}:{opts.app_label}_{opts.model_name}_change", args=[quote(record.pk)]
+        )
+
+    for model, one, _ in SCHEDULED:
+        if not visible(model):
+            continue
+        ahead = model.objects.filter(Q(go_live_at__gt=now) | Q(expires_at__gt=now))
+        for record in ahead.order_by("go_live_at", "expires_at")[: limit * 4]:
+            for moment, verb in (
+                (record.go_live_at, "goes live"),
+                (record.expires_at, "comes down"),
+            ):
+                if moment and moment > now:
+                    changes.append(
+                        Change(moment, f"The {one} “{record}” {verb}", change_url(record))
+                    )
+    drafts = Draft.objects.filter(go_live_at__gt=now).prefetch_related("record")
+    for draft in drafts.order_by("go_live_at")[:limit]:
+        record = draft.record
+        if record is not None and visible(type(record)):
+            name = type(record)._meta.verbose_name
+            changes.append(
+                Change(
+                    draft.go_live_at,
+                    f"The draft of the {name} “{record}” is published",
+                    change_url(record),
+                )
+            )
+    return sorted(changes, key=lambda change: change.at)[:limit]

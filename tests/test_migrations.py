@@ -39,8 +39,10 @@ HISTORY = {"reversion.revision", "reversion.version"}
 # Columns that migrations after BEFORE added: not there to compare.
 ADDED = {
     "core.person": {"slug", "photo", "photo_alt", "bio", "listed"},
-    "delegations.dispatch": {"updated_at", "audio_size", "duration"},
+    "delegations.dispatch": {"updated_at", "audio_size", "duration", "go_live_at", "expires_at"},
     "delegations.delegation": {
+        "go_live_at",
+        "expires_at",
         "promotion",
         "cost",
         "currency",
@@ -50,7 +52,7 @@ ADDED = {
         "apply_by",
         "capacity",
     },
-    "delegations.report": {"page_count", "key_findings"},
+    "delegations.report": {"page_count", "key_findings", "go_live_at", "expires_at"},
     "delegations.photo": {
         "link_preview",
         "link_preview_width",
@@ -59,6 +61,8 @@ ADDED = {
         "focal_y",
     },
     "symposium.symposium": {
+        "go_live_at",
+        "expires_at",
         "start_time",
         "end_time",
         "time_zone",
