@@ -1,9 +1,11 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from core.dates import DatePrecision
 from symposium.models import Symposium
@@ -194,3 +196,20 @@ class TestAnEditionToAttend:
         assert data["location"]["address"]["addressLocality"] == "Chicago"
         assert data["subEvent"][0]["name"] == "Opening keynote"
         assert data["subEvent"][0]["performer"] == [{"@type": "Person", "name": "Ada Speaker"}]
+
+
+@pytest.mark.django_db
+def test_an_edition_is_public_from_its_go_live_time_until_it_comes_down(client):
+    noon = timezone.make_aware(datetime.datetime(2026, 12, 7, 12, 0))
+    edition = SymposiumFactory(
+        year=2027, go_live_at=noon, expires_at=noon + datetime.timedelta(days=400)
+    )
+    for moment, public in [
+        (noon - datetime.timedelta(seconds=1), False),
+        (noon, True),
+        (noon + datetime.timedelta(days=400), False),
+    ]:
+        with time_machine.travel(moment, tick=False):
+            assert Symposium.objects.published().filter(pk=edition.pk).exists() is public
+            status = client.get(edition.get_absolute_url()).status_code
+            assert status == (200 if public else 404), moment
