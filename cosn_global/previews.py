@@ -82,6 +82,10 @@ def preview(request, record, draft, editor):
             if hasattr(record, "is_published"):
                 type(record).objects.filter(pk=record.pk).update(is_published=True)
             label = "a page that is not published"
+        # Shown as it will be once live, whenever its schedule says that is.
+        schedule = dict.fromkeys(getattr(record, "schedule_fields", ()))
+        if schedule:
+            type(record).objects.filter(pk=record.pk).update(**schedule)
         record.refresh_from_db()
         response = render_public_page(request, record.get_absolute_url(), label)
     add_never_cache_headers(response)

@@ -461,3 +461,18 @@ def test_reports_dispatches_and_editions_can_be_drafted_previewed_and_published(
     assert "Its drafted title" in staff_client.get(preview_url(record)).content.decode()
     assert staff_client.post(draft_url(record, "publish")).status_code == 302
     assert "Its drafted title" in visitor.get(record.get_absolute_url()).content.decode()
+
+
+def test_a_record_not_live_yet_is_previewed_and_shared_as_it_will_be(staff_client, trip):
+    Delegation.objects.filter(pk=trip.pk).update(
+        go_live_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    trip.refresh_from_db()
+    visitor = Client()
+    assert visitor.get(trip.get_absolute_url()).status_code == 404
+    page = staff_client.get(preview_url(trip))
+    assert page.status_code == 200 and "Our group in Lisbon" in page.content.decode()
+    _, shared = share(staff_client, trip)
+    assert "Our group in Lisbon" in visitor.get(shared).content.decode()
+    trip.refresh_from_db()
+    assert trip.go_live_at is not None, "the preview changed nothing"
