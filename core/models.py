@@ -317,8 +317,10 @@ class Draft(models.Model):
     # Why it could not be published at that time, if it could not.
     publish_error = models.TextField(blank=True)
 
-    # Read by pagecache/schedule.py: the public pages change at this moment.
+    # Read by pagecache/schedule.py: the public pages change at this moment, and it
+    # stays due until the draft is published (or could not be, which clears it).
     schedule_fields = ("go_live_at",)
+    schedule_due_until_done = True
 
     objects = RecordQuerySet.as_manager()
 

@@ -2,7 +2,9 @@
 
 A model takes part by naming its date-time fields in `schedule_fields` (a record's
 go-live and expiry times, a draft's publication time): at each of those moments the
-public pages change although nothing is saved. The query that reads the content
+public pages change although nothing is saved. A model whose moments call for something
+to be done (a draft to publish) says `schedule_due_until_done`: its moment stays due,
+whatever was saved since, until it is done and the moment cleared. The query that reads the content
 version also finds the first such moment after the version last moved on, and the
 version moves on when that moment has come (version.state): cached pages and ETags turn
 over at that instant, with no worker or cron.
@@ -50,7 +52,11 @@ def next_change(after=None):
     firsts = [
         Coalesce(
             Subquery(
-                model._base_manager.filter(**{f"{field}__gt": after})
+                model._base_manager.filter(
+                    **{f"{field}__isnull": False}
+                    if getattr(model, "schedule_due_until_done", False)
+                    else {f"{field}__gt": after}
+                )
                 .order_by(field)
                 .values(field)[:1]
             ),

@@ -476,3 +476,14 @@ def test_a_record_not_live_yet_is_previewed_and_shared_as_it_will_be(staff_clien
     assert "Our group in Lisbon" in visitor.get(shared).content.decode()
     trip.refresh_from_db()
     assert trip.go_live_at is not None, "the preview changed nothing"
+
+
+def test_a_scheduled_draft_is_published_even_if_something_else_was_saved_at_its_time(
+    staff_client, trip
+):
+    draft_the_trip(staff_client, trip)
+    Draft.objects.update(go_live_at=timezone.now() - datetime.timedelta(seconds=1))
+    # Saved after the draft's time, before any page was asked for.
+    SymposiumFactory()
+    assert "A draft summary." in Client().get(trip.get_absolute_url()).content.decode()
+    assert not Draft.objects.exists()
