@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -40,6 +40,7 @@ VERSION_COPY_TIMEOUT = 5
 NEVER_CHANGED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 NO_CHANGE_AHEAD = schedule.NO_CHANGE_AHEAD
 rehearsing = ContextVar("rehearsing", default=False)
+reaching = ContextVar("reaching", default=False)
 
 
 class State(NamedTuple):
@@ -69,11 +70,13 @@ def state():
             bump()  # the first content of a new database came without one (loaddata)
             continue
         found = State(*row)
-        if found.next_change_at > timezone.now() or rehearsing.get():
-            return found
+        if found.next_change_at > timezone.now() or rehearsing.get() or reaching.get():
+            break
         reach(found)
-    # Still due after moving it on: trust it for this request only.
-    return found._replace(next_change_at=timezone.now())
+    else:
+        # Still due after moving it on: trust it for this request only.
+        return found._replace(next_change_at=timezone.now())
+    return found
 
 
 def read():
@@ -89,17 +92,25 @@ def current():
 def reach(found):
     """Move the version on for the scheduled change that has come: once, whichever
     process asks first (the others find the version moved on already)."""
-    with transaction.atomic():
-        claimed = ContentVersion.objects.filter(pk=1, version=found.version).update(
-            changed_at=timezone.now()
-        )
-        if claimed:
-            for receiver, error in schedule.schedule_reached.send_robust(
-                sender=ContentVersion, due=found.next_change_at
-            ):
-                if error is not None:
-                    logger.error("%s failed at a scheduled change.", receiver, exc_info=error)
-            bump()
+    token = reaching.set(True)  # what is done now reads the version, never reaches it
+    try:
+        with transaction.atomic():
+            claimed = ContentVersion.objects.filter(pk=1, version=found.version).update(
+                changed_at=timezone.now()
+            )
+            if claimed:
+                for receiver, error in schedule.schedule_reached.send_robust(
+                    sender=ContentVersion, due=found.next_change_at
+                ):
+                    if error is not None:
+                        logger.error("%s failed at a scheduled change.", receiver, exc_info=error)
+                bump()
+    except DatabaseError:
+        # The page is still right (it is rendered from the database as it is now); the
+        # next request tries again.
+        logger.exception("Could not move the content version on at a scheduled change.")
+    finally:
+        reaching.reset(token)
 
 
 def bump():
