@@ -9,7 +9,9 @@ from .structured_data import symposium_event, symposium_series
 
 
 class SymposiumListView(ListView):
-    queryset = Symposium.objects.published().with_partners()
+    def get_queryset(self):
+        # Built for each request: published() compares the schedule with the clock.
+        return Symposium.objects.published().with_partners()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

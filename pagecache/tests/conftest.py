@@ -1,7 +1,10 @@
+import os
+
 import pytest
 import redis
 
-REDIS_URL = "redis://127.0.0.1:6379/11"
+# A database of its own; PAGECACHE_TEST_REDIS_URL gives another, for runs side by side.
+REDIS_URL = os.environ.get("PAGECACHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
 @pytest.fixture
