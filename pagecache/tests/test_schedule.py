@@ -17,6 +17,7 @@ import time_machine
 from django.utils import timezone
 
 from core.dates import DatePrecision
+from core.models import Draft
 from delegations.models import Delegation, Dispatch, Report
 from delegations.tests.factories import DelegationFactory, DispatchFactory, ReportFactory
 from pagecache import schedule, version
@@ -263,7 +264,19 @@ class TestState:
             assert version.state().next_change_at == noon(day) + HOUR
 
     def test_the_scheduled_models(self):
-        assert set(schedule.scheduled_models()) == {Delegation, Report, Dispatch, Symposium}
+        assert set(schedule.scheduled_models()) == {Delegation, Report, Dispatch, Symposium, Draft}
+
+    def test_a_draft_due_stays_due_whatever_was_saved_since(self):
+        trip = DelegationFactory()
+        day = day_ahead()
+        with on(day):
+            draft = Draft.objects.create(record=trip, go_live_at=noon(day) - HOUR)
+            SymposiumFactory()  # saved after the draft's time
+            version.state()
+        # Its time was reached and it was dealt with: without an author to publish it as,
+        # it is kept, unscheduled, with the reason.
+        draft.refresh_from_db()
+        assert draft.go_live_at is None and "may no longer change" in draft.publish_error
 
     def test_the_earliest_moment_after_the_last_change_across_models(self):
         day = day_ahead()
