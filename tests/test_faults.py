@@ -28,7 +28,7 @@ class TestInProcess:
         def fail(*args, **kwargs):
             raise error("could not connect to server: Connection refused")
 
-        monkeypatch.setattr("pagecache.version.read", fail)
+        monkeypatch.setattr("pagecache.version.state", fail)
         client.raise_request_exception = False
         response = client.get("/")
         assert response.status_code == 503
@@ -41,7 +41,7 @@ class TestInProcess:
         def fail(*args, **kwargs):
             raise ValueError("boom")
 
-        monkeypatch.setattr("pagecache.version.read", fail)
+        monkeypatch.setattr("pagecache.version.state", fail)
         client.raise_request_exception = False
         assert client.get("/").status_code == 500
 
