@@ -138,6 +138,7 @@ class PendingDraftFilter(admin.SimpleListFilter):
         return [
             ("pending", "Has a pending draft"),
             ("scheduled", "Its draft is scheduled"),
+            ("week", "Its draft is scheduled in the next 7 days"),
             ("failed", "Its scheduled draft could not be published"),
             ("none", "No draft"),
         ]
@@ -151,6 +152,9 @@ class PendingDraftFilter(admin.SimpleListFilter):
             return queryset.filter(Exists(drafts))
         if self.value() == "scheduled":
             return queryset.filter(Exists(drafts.exclude(go_live_at=None)))
+        if self.value() == "week":
+            week = timezone.now() + datetime.timedelta(days=7)
+            return queryset.filter(Exists(drafts.filter(go_live_at__lte=week)))
         if self.value() == "failed":
             return queryset.filter(Exists(drafts.filter(go_live_at=None).exclude(publish_error="")))
         if self.value() == "none":

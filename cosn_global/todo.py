@@ -70,6 +70,7 @@ DRAFTED = [
     (Section, "section's copy", "sections"),
 ]
 SCHEDULED = [(model, one, many) for model, one, many in DRAFTED if model is not Section]
+KIND_NAMES = {model: one for model, one, _ in DRAFTED}
 
 
 # In the order an editor should see to them.
@@ -170,7 +171,7 @@ TODO_ITEMS = [
             drafts_of(model, due_within_a_week),
             f"{one} with a draft to be published in the next 7 days",
             f"{many} with a draft to be published in the next 7 days",
-            "draft=scheduled",
+            "draft=week",
         )
         for model, one, many in DRAFTED
     ),
@@ -240,7 +241,7 @@ def coming_up(visible, site_name="admin", limit=6):
     for draft in drafts.order_by("go_live_at")[:limit]:
         record = draft.record
         if record is not None and visible(type(record)):
-            name = type(record)._meta.verbose_name
+            name = KIND_NAMES.get(type(record), type(record)._meta.verbose_name)
             changes.append(
                 Change(
                     draft.go_live_at,

@@ -279,7 +279,9 @@ class DelegationAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("destinations__country")
-        return queryset.with_places_taken()
+        # Counting groups the rows, which drops the model's ordering: the trips' list
+        # orders them itself, the autocomplete of a report's or post's trip does not.
+        return queryset.with_places_taken().order_by(*self.model._meta.ordering)
 
     def get_urls(self):
         return [

@@ -109,12 +109,24 @@ def broken_and_fixed():
          lambda trip: Draft.objects.for_record(trip).delete()),
         ("symposium?draft=pending", lambda: drafted(SymposiumFactory(is_published=True)),
          lambda edition: Draft.objects.for_record(edition).delete()),
+        ("symposium?draft=week",
+         lambda: drafted(SymposiumFactory(is_published=True), go_live_at=IN_SIX_DAYS),
+         lambda edition: Draft.objects.for_record(edition).update(go_live_at=None)),
+        ("delegation?draft=failed",
+         lambda: drafted(DelegationFactory(is_published=True), publish_error="it changed since."),
+         lambda trip: Draft.objects.for_record(trip).update(publish_error="")),
     ]  # fmt: skip
 
 
-def drafted(record):
+IN_SIX_DAYS = datetime.datetime(2027, 1, 21, 9, tzinfo=datetime.UTC)
+
+
+def drafted(record, **fields):
     Draft.objects.create(
-        content_type=ContentType.objects.get_for_model(record), object_id=record.pk, data={}
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        data={},
+        **fields,
     )
     return record
 
@@ -186,9 +198,9 @@ def test_the_index_counts_everything_in_a_bounded_number_of_queries(
         make()
     # Session and user, the user's two-factor device and the sign-in policy, whether
     # sections can be added (twice), the log of recent actions, one query a to-do item, and
-    # one a kind of scheduled record (and drafts) for what is scheduled next: none for each
-    # record.
-    with django_assert_max_num_queries(7 + len(TODO_ITEMS) + len(SCHEDULED) + 1):
+    # for what is scheduled next one a kind of scheduled record, one for the drafts and one
+    # a kind of record they are drafts of (here only editions): none for each record.
+    with django_assert_max_num_queries(7 + len(TODO_ITEMS) + len(SCHEDULED) + 1 + 1):
         found = todo(admin_client)
     assert len(found) == len(ITEMS)
 

@@ -5,8 +5,10 @@ or discarded; two editors never silently overwrite each other's draft."""
 import datetime
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -27,6 +29,7 @@ from tests.helpers import (
     delegation_post_data,
     form_data,
     management_form,
+    on,
     photo_inline_data,
     tiny_png,
 )
@@ -487,3 +490,143 @@ def test_a_scheduled_draft_is_published_even_if_something_else_was_saved_at_its_
     SymposiumFactory()
     assert "A draft summary." in Client().get(trip.get_absolute_url()).content.decode()
     assert not Draft.objects.exists()
+
+
+# --- Scheduled drafts ----------------------------------------------------------------------
+
+NEW_YORK = ZoneInfo("America/New_York")  # the site's time zone (settings.TIME_ZONE)
+SCHEDULING_DAY = datetime.date(2027, 1, 15)  # `on` it, it is noon in New York
+
+
+@pytest.fixture
+def scheduling_day():
+    """Noon on SCHEDULING_DAY, from before the editor signs in (a session opened at the
+    real time would have expired by then)."""
+    with on(SCHEDULING_DAY):
+        yield
+
+
+def schedule(client, obj, value):
+    return client.post(draft_url(obj, "schedule"), {"go_live_at": value}, follow=True)
+
+
+def at(*moment):
+    return datetime.datetime(*moment, tzinfo=NEW_YORK)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("2027-01-15T11:59", "Choose a time in the future."),
+        ("", "The time is required."),
+        ("Tuesday at nine", "Enter a valid date/time."),
+        ("2027-02-30T09:00", "Enter a valid date/time."),
+        # Clocks go from 02:00 to 03:00 that night in New York.
+        (
+            "2027-03-14T02:30",
+            "2027-03-14 02:30:00 couldn’t be interpreted in time zone America/New_York",
+        ),
+    ],
+    ids=["past", "empty", "words", "no-such-day", "no-such-hour"],
+)
+def test_a_draft_is_not_scheduled_for_a_past_missing_or_impossible_time(
+    scheduling_day, staff_client, trip, value, reason
+):
+    draft_the_trip(staff_client, trip)
+
+    response = schedule(staff_client, trip, value)
+
+    assert response.redirect_chain == [(change_url(trip), 302)]
+    assert f"The draft was not scheduled: {reason}" in response.content.decode()
+    draft = Draft.objects.get()
+    assert draft.go_live_at is None
+    assert draft.data["post"]["summary"] == ["A draft summary."]
+
+
+def test_a_scheduled_draft_is_listed_until_it_is_unscheduled_and_then_waits(
+    scheduling_day, staff_client, trip
+):
+    draft_the_trip(staff_client, trip)
+    trips = admin_url(Delegation, "changelist")
+
+    scheduled = schedule(staff_client, trip, "2027-01-16T09:00").content.decode()
+    index = staff_client.get(reverse("admin:index")).content.decode()
+    listed = staff_client.get(trips + "?draft=scheduled").context["cl"].result_list
+
+    assert "It will be published by itself at Jan. 16, 2027, 09:00 (America/New_York)." in (
+        scheduled
+    )
+    assert 'value="2027-01-16T09:00"' in scheduled
+    assert Draft.objects.get().go_live_at == at(2027, 1, 16, 9)
+    assert "1 trip with a draft to be published in the next 7 days" in index
+    assert f"The draft of the trip “{trip}” is published" in index
+    assert list(listed) == [trip]
+
+    unscheduled = staff_client.post(draft_url(trip, "unschedule"), follow=True)
+    index = staff_client.get(reverse("admin:index")).content.decode()
+    listed = staff_client.get(trips + "?draft=scheduled").context["cl"].result_list
+
+    page = unscheduled.content.decode()
+    assert "The draft is no longer scheduled: publish it by hand." in page
+    assert "It will be published by itself" not in page
+    assert "in the next 7 days" not in index and "Scheduled next" not in index
+    assert list(listed) == []
+
+    # The time it was set for passes, and it is still a draft.
+    with time_machine.travel(at(2027, 1, 16, 9, 1), tick=False):
+        assert "A draft summary." not in Client().get(trip.get_absolute_url()).content.decode()
+    assert Draft.objects.get().data["post"]["summary"] == ["A draft summary."]
+    assert Delegation.objects.get(pk=trip.pk).summary == "A week in Lisbon's schools."
+
+
+def test_a_scheduled_draft_that_would_undo_a_later_save_waits_unscheduled_saying_why(
+    scheduling_day, staff_client, trip
+):
+    draft_the_trip(staff_client, trip)
+    versions_before = Version.objects.get_for_object(trip).count()
+    schedule(staff_client, trip, "2027-01-15T13:00")
+    live = open_form(staff_client, trip, "?edit=live")
+    live["title"] = "Lisbon, changed live"
+    assert staff_client.post(change_url(trip, "?edit=live"), live).status_code == 302
+
+    with time_machine.travel(at(2027, 1, 15, 13, 0, 30), tick=False):
+        page = Client().get(trip.get_absolute_url()).content.decode()
+        form = staff_client.get(change_url(trip)).content.decode()
+        index = staff_client.get(reverse("admin:index")).content.decode()
+        trips = admin_url(Delegation, "changelist")
+        failed = staff_client.get(trips + "?draft=failed").context["cl"].result_list
+        scheduled = staff_client.get(trips + "?draft=scheduled").context["cl"].result_list
+
+    # Nothing was published: the public page is the live version, saved by hand.
+    assert "Lisbon, changed live" in page and "A draft summary." not in page
+    trip.refresh_from_db()
+    assert (trip.title, trip.summary) == ("Lisbon, changed live", "A week in Lisbon's schools.")
+    assert Version.objects.get_for_object(trip).count() == versions_before + 1  # that save
+    # The draft waits, unscheduled, and says why.
+    draft = Draft.objects.get()
+    assert draft.go_live_at is None
+    assert draft.data["post"]["summary"] == ["A draft summary."]
+    assert draft.publish_error.startswith("the record was saved after the draft was made")
+    assert "It was not published at the time it was scheduled for: the record was saved" in form
+    assert "1 trip whose scheduled draft could not be published" in index
+    assert (list(failed), list(scheduled)) == ([trip], [])
+
+    # Scheduled again, it no longer says it failed.
+    with time_machine.travel(at(2027, 1, 16, 12), tick=False):
+        form = schedule(staff_client, trip, "2027-01-17T09:00").content.decode()
+    assert "It was not published at the time" not in form
+    assert Draft.objects.get().publish_error == ""
+
+
+def test_the_to_do_line_for_the_coming_week_links_to_just_those_drafts(
+    scheduling_day, staff_client, trip
+):
+    draft_the_trip(staff_client, trip)
+    schedule(staff_client, trip, "2027-02-20T09:00")  # weeks away
+    trips = admin_url(Delegation, "changelist")
+    assert list(staff_client.get(trips + "?draft=scheduled").context["cl"].result_list) == [trip]
+    assert list(staff_client.get(trips + "?draft=week").context["cl"].result_list) == []
+    index = staff_client.get(reverse("admin:index")).content.decode()
+    assert "in the next 7 days" not in index
+    schedule(staff_client, trip, "2027-01-20T09:00")
+    assert list(staff_client.get(trips + "?draft=week").context["cl"].result_list) == [trip]

@@ -87,6 +87,23 @@ def test_delegation_changelist_search_finds_titles_summaries_places_and_countrie
     assert response.context["cl"].result_count == len(expected)
 
 
+def test_a_posts_trip_is_found_by_the_autocomplete_newest_first(seeded, staff_client):
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "",
+            "app_label": "delegations",
+            "model_name": "dispatch",
+            "field_name": "delegation",
+        },
+    )
+
+    assert response.status_code == 200
+    found = [result["text"] for result in response.json()["results"]]
+    assert found == [str(trip) for trip in Delegation.objects.all()]
+    assert len(found) > 1
+
+
 @pytest.mark.parametrize(
     ("today", "status", "expected"),
     [
