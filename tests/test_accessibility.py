@@ -17,10 +17,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -52,7 +53,7 @@ from symposium.tests.factories import (
     SymposiumFactory,
     SymposiumPartnerFactory,
 )
-from tests.helpers import axe_violations, jpeg
+from tests.helpers import admin_url, axe_violations, form_data, jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,7 +83,7 @@ def site(live_server):
     """
     today = timezone.localdate()
     desk = PersonFactory(name="Delegations Desk", email="desk@cosn.example")
-    SectionFactory(
+    leadership = SectionFactory(
         key=Section.Key.GLOBAL_LEADERSHIP,
         heading="Global Leadership",
         intro="<p>CoSN leads educators abroad and hosts an annual symposium.</p>",
@@ -241,6 +242,21 @@ def site(live_server):
     )
     PhotoFactory(delegation=unpublished, image=jpeg(), alt_text="Pupils at work")
     draft_report = ReportFactory(delegation=past, is_published=False)
+    draft_post = DispatchFactory(delegation=past, is_published=False, title="Not out yet")
+    draft_edition = SymposiumFactory(year=2019, is_published=False, theme="Not announced yet")
+    not_live_yet = DelegationFactory(
+        title="Helsinki and Tallinn",
+        slug="helsinki-and-tallinn",
+        destinations=["Portugal"],
+        go_live_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    # A draft of changes to published copy, saved as an editor would.
+    editor = Client()
+    editor.force_login(User.objects.create_superuser("a11y-editor", "a11y@cosn.example"))
+    change = admin_url(Section, "change", leadership.pk)
+    data = {**form_data(editor.get(change)), "heading": "Global Leadership, drafted"}
+    data.pop("_save", None)
+    assert editor.post(change, {**data, "_save_draft": "Save draft"}).status_code == 302
 
     return {
         "landing": reverse("landing"),
@@ -287,6 +303,10 @@ def site(live_server):
         "unavailable": "/__unavailable__/",
         "preview-delegation": share_link(unpublished),
         "preview-report": share_link(draft_report),
+        "preview-blog-post": share_link(draft_post),
+        "preview-symposium": share_link(draft_edition),
+        "preview-not-live-yet": share_link(not_live_yet),
+        "preview-draft": share_link(leadership),
         "preview-unavailable": reverse("shared-preview", args=["forged:token"]),
     }
 
@@ -418,6 +438,10 @@ PAGE_NAMES = [
     # Previews, through share links (cosn_global/previews.py).
     "preview-delegation",
     "preview-report",
+    "preview-blog-post",
+    "preview-symposium",
+    "preview-not-live-yet",
+    "preview-draft",
     "preview-unavailable",
     *PROGRAMME_PAGES,
 ]
@@ -459,10 +483,18 @@ def test_the_programme_pages_audited_below_are_the_pages_they_name(live_server, 
 
 def test_the_previews_audited_below_are_previews(live_server, site, scheme_page):
     page = scheme_page()
-    for name in ("preview-delegation", "preview-report"):
+    previews = {
+        "preview-delegation": "Preview of a page that is not published",
+        "preview-report": "Preview of a page that is not published",
+        "preview-blog-post": "Preview of a page that is not published",
+        "preview-symposium": "Preview of a page that is not published",
+        "preview-not-live-yet": "Preview of a page that is not published",
+        "preview-draft": "Preview of a draft",
+    }
+    for name, banner in previews.items():
         visit(page, live_server, site, name)
-        banner = page.locator(".preview-banner").inner_text()
-        assert banner.startswith("Preview of a page that is not published"), name
+        assert page.locator(".preview-banner").inner_text().startswith(banner), name
+    assert "Global Leadership, drafted" in page.content()
     visit(page, live_server, site, "preview-unavailable")
     assert page.get_by_role("heading", level=1).inner_text() == "Preview not available"
 
