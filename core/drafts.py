@@ -41,6 +41,8 @@ from .schedule import moment
 DRAFTS_FOLDER = "drafts"
 SHARE_LINK_SALT = "core.drafts.share-link"
 SHARE_LINK_DAYS = 7
+# In the history's comment of a version published from a draft (history.py shows it).
+PUBLISHED_DRAFT = "the draft by"
 # What a submitted change form holds that is not the record's content.
 NOT_CONTENT = {"csrfmiddlewaretoken", "seen_draft"}
 
@@ -423,7 +425,7 @@ class DraftsMixin:
             set_user(request.user)
             form, errors = self.apply_draft(request, obj, draft, rehearsal=False)
             if not errors:
-                self.log_change(request, obj, f"{how} the draft by {draft.author_name}.")
+                self.log_change(request, obj, f"{how} {PUBLISHED_DRAFT} {draft.author_name}.")
                 discard(draft)
         return form, errors
 

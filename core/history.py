@@ -17,6 +17,8 @@ from django.utils.html import strip_tags
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from .drafts import PUBLISHED_DRAFT
+
 INITIAL_COMMENT = "The record as it was when its history began."
 
 
@@ -132,6 +134,9 @@ class HistoryAdmin(VersionAdmin):
                 changes += sorted(f"Removed {before_parts[key][0]}." for key in removed)
                 changes += sorted(f"Changed {now_parts[key][0]}." for key in edited)
                 changes = changes or ["Saved without changes."]
+                if PUBLISHED_DRAFT in version.revision.get_comment():
+                    # Published from a draft, by hand or at its time: say so first.
+                    changes.insert(0, version.revision.get_comment())
             summaries.append(changes)
             before, before_parts = version, now_parts
         return summaries

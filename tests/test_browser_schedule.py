@@ -115,7 +115,10 @@ def test_an_editor_schedules_a_draft_and_it_appears_at_that_time(
         page.goto(live_server.url + admin_url(Delegation, "history", trip.pk))
         rows = page.locator("#content tbody tr")
         assert rows.count() == 2
-        assert "editor\tChanged Summary." in rows.first.inner_text()
+        assert (
+            "editor\tPublished (as scheduled) the draft by editor.\nChanged Summary."
+            in rows.first.inner_text()
+        )
         revision = Version.objects.get_for_object(trip).first().revision
         assert revision.get_comment() == "Published (as scheduled) the draft by editor."
         page.goto(live_server.url + "/admin/")
