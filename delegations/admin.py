@@ -260,7 +260,7 @@ class DelegationAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
                     ("cost", "currency", "cost_on_request"),
                     "cost_includes",
                     "audience",
-                    ("apply_by", "capacity"),
+                    ("apply_by", "registration_ends_at", "capacity"),
                     "places_summary",
                 ]
             },

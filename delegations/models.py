@@ -127,6 +127,7 @@ CARD_FIELDS = (
     "start_date",
     "end_date",
     "apply_by",
+    "registration_ends_at",
     "capacity",
 )
 
@@ -264,6 +265,15 @@ class Delegation(Renditions, Scheduled, DateSpan):
     apply_by = models.DateField(
         "apply by", null=True, blank=True, help_text="The last day applications are taken."
     )
+    registration_ends_at = models.DateTimeField(
+        "registration ends at",
+        null=True,
+        blank=True,
+        help_text=(
+            "Optional: the moment applications close and “how to register” comes down, by "
+            "itself (e.g. 17:00 on the apply-by day). In the site's time zone."
+        ),
+    )
     capacity = models.PositiveSmallIntegerField(
         "places",
         null=True,
@@ -282,6 +292,9 @@ class Delegation(Renditions, Scheduled, DateSpan):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DelegationQuerySet.as_manager()
+
+    # The moments at which its pages change by themselves (core/schedule.py).
+    schedule_fields = (*Scheduled.schedule_fields, "registration_ends_at")
 
     class Meta:
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]
@@ -319,6 +332,8 @@ class Delegation(Renditions, Scheduled, DateSpan):
             return self.Registration.UNDER_WAY
         if self.apply_by and self.apply_by < today:
             return self.Registration.CLOSED
+        if self.registration_ended:
+            return self.Registration.CLOSED
         if self.places_left == 0:
             return self.Registration.WAITLIST
         return self.Registration.OPEN
@@ -335,6 +350,11 @@ class Delegation(Renditions, Scheduled, DateSpan):
         if self.capacity is None:
             return None
         return max(self.capacity - self.places_taken, 0)
+
+    @property
+    def registration_ended(self):
+        """Whether its "registration ends at" moment has come (none: it has not)."""
+        return self.registration_ends_at is not None and self.registration_ends_at <= timezone.now()
 
     def get_registration_status_display(self):
         return self.Registration(self.registration_status).label

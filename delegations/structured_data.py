@@ -83,7 +83,9 @@ def registration_offer(delegation, request):
     if delegation.cost is not None:
         offer["price"] = f"{delegation.cost:.2f}"
         offer["priceCurrency"] = delegation.currency or "USD"
-    if delegation.apply_by:
+    if delegation.registration_ends_at:
+        offer["validThrough"] = delegation.registration_ends_at.isoformat()
+    elif delegation.apply_by:
         offer["validThrough"] = delegation.apply_by.isoformat()
     return offer
 

@@ -43,6 +43,7 @@ ADDED = {
     "delegations.delegation": {
         "go_live_at",
         "expires_at",
+        "registration_ends_at",
         "promotion",
         "cost",
         "currency",

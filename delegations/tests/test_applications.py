@@ -8,12 +8,14 @@ import threading
 from collections import Counter
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from core.tests.factories import PersonFactory
 from delegations import applications
@@ -314,6 +316,21 @@ class TestClosedTrips:
             response = submit(client, trip)
         assert response.status_code == 410
         assert "applications closed" in words(response)
+        assert Application.objects.count() == 0
+
+    def test_at_the_moment_registration_ends_a_trip_stops_taking_applications(self, client, trip):
+        ends = timezone.make_aware(datetime.datetime.combine(APPLY_BY, datetime.time(17)))
+        trip.registration = "<p>Write to the delegations desk to register.</p>"
+        trip.registration_ends_at = ends
+        trip.save()
+        with time_machine.travel(ends - datetime.timedelta(seconds=1), tick=False):
+            page = text(client.get(trip.get_absolute_url()))
+            assert 'id="apply"' in page and "Write to the delegations desk" in page
+        with time_machine.travel(ends, tick=False):
+            page = text(client.get(trip.get_absolute_url()))
+            assert 'id="apply"' not in page and "Write to the delegations desk" not in page
+            assert "Applications closed" in page
+            assert submit(client, trip).status_code == 410
         assert Application.objects.count() == 0
 
     def test_a_trip_under_way_answers_410(self, client, trip):
