@@ -153,12 +153,11 @@ class PendingDraftFilter(admin.SimpleListFilter):
         if self.value() == "pending":
             return queryset.filter(Exists(drafts))
         if self.value() == "scheduled":
-            return queryset.filter(Exists(drafts.exclude(go_live_at=None)))
+            return queryset.filter(Exists(drafts.scheduled()))
         if self.value() == "week":
-            week = timezone.now() + datetime.timedelta(days=7)
-            return queryset.filter(Exists(drafts.filter(go_live_at__lte=week)))
+            return queryset.filter(Exists(drafts.due_within(7)))
         if self.value() == "failed":
-            return queryset.filter(Exists(drafts.filter(go_live_at=None).exclude(publish_error="")))
+            return queryset.filter(Exists(drafts.failed()))
         if self.value() == "none":
             return queryset.exclude(Exists(drafts))
         return queryset

@@ -2,6 +2,7 @@
 changes to the pages' fixed wording, an organisation's part (sponsor, partner, host) in a
 trip or a symposium edition, and the drafts and share links of any record."""
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -295,6 +296,19 @@ class RecordQuerySet(models.QuerySet):
         )
 
 
+class DraftQuerySet(RecordQuerySet):
+    def scheduled(self):
+        return self.exclude(go_live_at=None)
+
+    def due_within(self, days):
+        """Scheduled to be published in the next `days` (or due already)."""
+        return self.filter(go_live_at__lte=timezone.now() + datetime.timedelta(days=days))
+
+    def failed(self):
+        """Scheduled once, and could not be published then (see publish_error)."""
+        return self.filter(go_live_at=None).exclude(publish_error="")
+
+
 class Draft(models.Model):
     """Changes to a published record, saved from its change form without changing the
     public page: the form's data as submitted (main form and inline formsets), and the
@@ -322,7 +336,7 @@ class Draft(models.Model):
     schedule_fields = ("go_live_at",)
     schedule_due_until_done = True
 
-    objects = RecordQuerySet.as_manager()
+    objects = DraftQuerySet.as_manager()
 
     class Meta:
         constraints = [

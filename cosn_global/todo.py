@@ -35,27 +35,17 @@ def upcoming(missing):
     return lambda: getattr(Delegation.objects.upcoming(), missing)()
 
 
-def drafts_of(model, condition=Q):
-    """The records of `model` with a draft waiting to be published (core/drafts.py) that
-    meets `condition()`."""
+def drafts_of(model, which=lambda drafts: drafts):
+    """The records of `model` with a draft waiting to be published (core/drafts.py), of
+    those that `which(drafts)` keeps."""
 
     def rows():
         drafts = Draft.objects.filter(
-            condition(),
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=OuterRef("pk"),
+            content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
         )
-        return model.objects.filter(Exists(drafts))
+        return model.objects.filter(Exists(which(drafts)))
 
     return rows
-
-
-def failed():
-    return Q(go_live_at=None) & ~Q(publish_error="")
-
-
-def due_within_a_week():
-    return Q(go_live_at__lte=timezone.now() + datetime.timedelta(days=7))
 
 
 def within_a_week(model):
@@ -138,7 +128,7 @@ TODO_ITEMS = [
     *(
         Item(
             model,
-            drafts_of(model, failed),
+            drafts_of(model, lambda drafts: drafts.failed()),
             f"{one} whose scheduled draft could not be published",
             f"{many} whose scheduled drafts could not be published",
             "draft=failed",
@@ -168,7 +158,7 @@ TODO_ITEMS = [
     *(
         Item(
             model,
-            drafts_of(model, due_within_a_week),
+            drafts_of(model, lambda drafts: drafts.due_within(7)),
             f"{one} with a draft to be published in the next 7 days",
             f"{many} with a draft to be published in the next 7 days",
             "draft=week",
