@@ -369,3 +369,14 @@ def log_in_to_admin(page, live_server, username="editor", password=EDITOR_PASSWO
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/delegations/delegation/")
+
+
+def save_summary_as_draft(page, live_server, trip, summary):
+    """In Chromium, signed in: change `trip`'s summary on its change form and save it as
+    a draft."""
+    from delegations.models import Delegation
+
+    page.goto(live_server.url + admin_url(Delegation, "change", trip.pk))
+    page.locator("#id_summary").fill(summary)
+    page.locator("input[name=_save_draft]").first.click()
+    page.get_by_text("The draft is saved.").wait_for()

@@ -6,7 +6,7 @@ import pytest
 
 from core.models import Draft
 from delegations.models import Delegation
-from tests.helpers import admin_url, axe_violations, log_in_to_admin
+from tests.helpers import admin_url, axe_violations, log_in_to_admin, save_summary_as_draft
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,10 +80,7 @@ def test_a_trip_with_a_draft_and_a_share_link_has_no_axe_violations(
     page = scheme_page(scheme)
     log_in_to_admin(page, live_server)
     trip = Delegation.objects.get(slug="portugal-2013")
-    page.goto(live_server.url + admin_url(Delegation, "change", trip.pk))
-    page.locator("#id_summary").fill(SUMMARY)
-    page.locator("input[name=_save_draft]").first.click()
-    page.get_by_text("The draft is saved.").wait_for()
+    save_summary_as_draft(page, live_server, trip, SUMMARY)
     page.locator(".share-links summary").click()
     page.get_by_role("button", name="Create a share link").click()
     page.get_by_text("A share link is ready").wait_for()

@@ -15,7 +15,7 @@ from reversion.models import Version
 from core.models import Draft
 from delegations.models import Delegation, Dispatch
 from pagecache.lookup import Lookup
-from tests.helpers import admin_url, axe_violations, log_in_to_admin
+from tests.helpers import admin_url, axe_violations, log_in_to_admin, save_summary_as_draft
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,10 +65,7 @@ def test_an_editor_schedules_a_draft_and_it_appears_at_that_time(
     public_page = visitor.new_page()
 
     log_in_to_admin(page, live_server)
-    page.goto(live_server.url + admin_url(Delegation, "change", trip.pk))
-    page.locator("#id_summary").fill(SUMMARY)
-    page.locator("input[name=_save_draft]").first.click()
-    page.get_by_text("The draft is saved.").wait_for()
+    save_summary_as_draft(page, live_server, trip, SUMMARY)
 
     go_live = whole_minute_ahead()
     page.locator("#draft-go-live").fill(go_live.strftime("%Y-%m-%dT%H:%M"))
@@ -188,10 +185,7 @@ def test_a_scheduled_draft_and_what_comes_next_have_no_axe_violations(
     page = scheme_page(scheme)
     log_in_to_admin(page, live_server)
     trip = Delegation.objects.get(slug="portugal-2013")
-    page.goto(live_server.url + admin_url(Delegation, "change", trip.pk))
-    page.locator("#id_summary").fill(SUMMARY)
-    page.locator("input[name=_save_draft]").first.click()
-    page.get_by_text("The draft is saved.").wait_for()
+    save_summary_as_draft(page, live_server, trip, SUMMARY)
     page.locator("#draft-go-live").fill(whole_minute_ahead(60).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Schedule").click()
     page.get_by_text("The draft will be published by itself at").wait_for()
