@@ -380,3 +380,36 @@ def save_summary_as_draft(page, live_server, trip, summary):
     page.locator("#id_summary").fill(summary)
     page.locator("input[name=_save_draft]").first.click()
     page.get_by_text("The draft is saved.").wait_for()
+
+
+@contextlib.contextmanager
+def page_cache_in_redis(test_settings, url):
+    """The page cache in Redis at `url`, as in production, under keys of this test run's
+    own: another run on the same machine may be using the same database. Skips the test
+    without Redis."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    test_settings.CACHES = {
+        "default": {
+            "BACKEND": "pagecache.backends.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-run-{os.getpid()}",
+        }
+    }
+    from django.core.cache import cache
+
+    forget_own_keys(cache)
+    yield cache
+    forget_own_keys(cache)
+
+
+def forget_own_keys(cache):
+    """Delete this run's keys only (clear() would empty the whole database)."""
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*")))
+    if keys:
+        client.delete(*keys)
