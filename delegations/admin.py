@@ -380,15 +380,6 @@ class DelegationAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
             obj.pk,
         )
 
-    def not_announceable(self, obj):
-        if not obj.is_published:
-            return "it is not published."
-        if not obj.is_live():
-            return "it is not live by its schedule (see “Schedule”)."
-        if not obj.is_upcoming():
-            return "it is not upcoming."
-        return None
-
     def announcement_text(self, obj):
         when = f", {obj.dates_display}" if obj.dates_known else ""
         where = obj.places_display or obj.title

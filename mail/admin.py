@@ -115,8 +115,19 @@ class AnnouncementAdmin(ReadOnlyAdmin):
 
 
 class AnnounceAction:
-    """The “Announce to subscribers” action of a content admin. The admin says what
-    cannot be announced (`not_announceable`) and in what words (`announcement_text`)."""
+    """The “Announce to subscribers” action of a content admin. The admin says in what
+    words (`announcement_text`); a record that is not public or not upcoming is not
+    announced (`not_announceable`, which an admin may change)."""
+
+    def not_announceable(self, obj):
+        """Why `obj` cannot be announced, or None."""
+        if not obj.is_published:
+            return "it is not published."
+        if not obj.is_live():
+            return "it is not live by its schedule (see “Schedule”)."
+        if not obj.is_upcoming():
+            return "it is not upcoming."
+        return None
 
     @admin.action(description="Announce to subscribers by email", permissions=["change"])
     def announce(self, request, queryset):

@@ -66,15 +66,6 @@ class SymposiumAdmin(AnnounceAction, DraftsMixin, ContentAdmin):
         ("Description", {"fields": ["description"]}),
     ]
 
-    def not_announceable(self, obj):
-        if not obj.is_published:
-            return "it is not published."
-        if not obj.is_live():
-            return "it is not live by its schedule (see “Schedule”)."
-        if not obj.is_upcoming():
-            return "it is not upcoming."
-        return None
-
     def announcement_text(self, obj):
         lines = [f"CoSN's International Symposium {obj.year}: {obj.title}."]
         if obj.theme:
