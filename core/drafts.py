@@ -52,9 +52,6 @@ def is_published(record):
     return getattr(record, "is_public", True)
 
 
-when = moment
-
-
 class DraftFile(File):
     """A file kept with a draft, given to a form as if it had just been chosen."""
 
@@ -123,7 +120,10 @@ def errors_in(form, formsets):
 
 class ScheduleDraftForm(forms.Form):
     # What a browser's date-and-time field sends; read in the site's time zone.
-    go_live_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+    go_live_at = forms.DateTimeField(
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        error_messages={"required": "The time is required."},
+    )
 
     def clean_go_live_at(self):
         moment = self.cleaned_data["go_live_at"]
@@ -291,7 +291,7 @@ class DraftsMixin:
             self.message_user(
                 request,
                 f"{draft.author_name}'s draft of this {self.model._meta.verbose_name}, saved "
-                f"{when(draft.updated_at)}, was made from the version before this save. It "
+                f"{moment(draft.updated_at)}, was made from the version before this save. It "
                 "cannot be published as it is: open it, check it against what is live now, "
                 "and save the draft again.",
                 messages.WARNING,
@@ -443,7 +443,7 @@ class DraftsMixin:
             self.message_user(
                 request,
                 f"The draft was not published: {user_name(latest.user)} saved this "
-                f"{self.model._meta.verbose_name} at {when(latest.date_created)}, after the "
+                f"{self.model._meta.verbose_name} at {moment(latest.date_created)}, after the "
                 "draft was made from it, and publishing the draft would undo that change. "
                 "The form below shows the draft: check it against what is live now, save the "
                 "draft again, then publish it.",
@@ -465,8 +465,7 @@ class DraftsMixin:
         if not form.is_valid():
             self.message_user(
                 request,
-                "The draft was not scheduled: "
-                + " ".join(form.errors["go_live_at"]).replace("This field", "The time"),
+                "The draft was not scheduled: " + " ".join(form.errors["go_live_at"]),
                 messages.ERROR,
             )
             return
@@ -475,7 +474,7 @@ class DraftsMixin:
         draft.save(update_fields=["go_live_at", "publish_error"])
         self.message_user(
             request,
-            f"The draft will be published by itself at {when(draft.go_live_at)} "
+            f"The draft will be published by itself at {moment(draft.go_live_at)} "
             f"({settings.TIME_ZONE}), as {draft.author_name} saved it. Until then the public "
             "page does not change.",
             messages.SUCCESS,
@@ -522,7 +521,7 @@ class DraftsMixin:
             format_html(
                 'A share link is ready, until {}: <a href="{}">{}</a>. Anyone who has it can '
                 "see the preview without signing in.",
-                when(link.expires_at),
+                moment(link.expires_at),
                 url,
                 url,
             ),

@@ -13,6 +13,7 @@ which its change form and the admin's to-do list show.
 import logging
 
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -52,17 +53,18 @@ def publish(draft):
     record = draft.record
     if record is None:
         return "what it changes no longer exists."
+    if draft.author is None:
+        return "whoever saved it no longer has an account. Publish it by hand."
     model_admin = admin.site.get_model_admin(type(record))
-    if draft.author is None or not model_admin.has_change_permission(as_author(draft), record):
+    request = as_author(draft)
+    if not model_admin.has_change_permission(request, record):
         return "whoever saved it may no longer change this record. Publish it by hand."
     try:
-        form, errors = model_admin.publish(
-            as_author(draft), record, draft, how="Published (as scheduled)"
-        )
+        form, errors = model_admin.publish(request, record, draft, how="Published (as scheduled)")
     except Exception:
         logger.exception("Publishing a scheduled draft failed.")
         return "something went wrong. Publish it by hand."
-    if form.has_error("__all__", "saved_since"):
+    if form.has_error(NON_FIELD_ERRORS, "saved_since"):
         return (
             "the record was saved after the draft was made from it, and publishing it would "
             "undo that change. Check the draft against what is live now and save it again."

@@ -276,7 +276,7 @@ class TestState:
         # Its time was reached and it was dealt with: without an author to publish it as,
         # it is kept, unscheduled, with the reason.
         draft.refresh_from_db()
-        assert draft.go_live_at is None and "may no longer change" in draft.publish_error
+        assert draft.go_live_at is None and "no longer has an account" in draft.publish_error
 
     def test_the_earliest_moment_after_the_last_change_across_models(self):
         day = day_ahead()
