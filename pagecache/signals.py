@@ -27,29 +27,21 @@ def schedule_changed(sender, instance, **kwargs):
         version.bump()
 
 
-def content_models():
+def connect():
     ignored = set(settings.PAGE_CACHE_IGNORED_MODELS)
     for app_label in settings.PAGE_CACHE_APPS:
         for model in apps.get_app_config(app_label).get_models():
             if model._meta.label not in ignored:
-                yield model
+                connect_content(model)
+            elif getattr(model, "schedule_fields", ()):
+                uid = f"cv-schedule-{model}"
+                post_save.connect(schedule_changed, sender=model, dispatch_uid=uid)
 
 
-def scheduled_models_not_content():
-    ignored = set(settings.PAGE_CACHE_IGNORED_MODELS)
-    for app_label in settings.PAGE_CACHE_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            if model._meta.label in ignored and getattr(model, "schedule_fields", ()):
-                yield model
-
-
-def connect():
-    for model in scheduled_models_not_content():
-        post_save.connect(schedule_changed, sender=model, dispatch_uid=f"cv-schedule-{model}")
-    for model in content_models():
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"cv-save-{model}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"cv-del-{model}")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                content_changed, sender=field.remote_field.through, dispatch_uid=f"cv-{field}"
-            )
+def connect_content(model):
+    post_save.connect(content_changed, sender=model, dispatch_uid=f"cv-save-{model}")
+    post_delete.connect(content_changed, sender=model, dispatch_uid=f"cv-del-{model}")
+    for field in model._meta.local_many_to_many:
+        m2m_changed.connect(
+            content_changed, sender=field.remote_field.through, dispatch_uid=f"cv-{field}"
+        )

@@ -332,3 +332,27 @@ class TestState:
         moved_once = max(before.version + 1, version.milliseconds(noon(day) + HOUR))
         assert after.version == moved_once
         assert version.state().version == after.version
+
+
+class TestScheduledDrafts:
+    """A draft is not content, but giving it a time moves the version on: the copies of
+    the version (Redis's, each process's) know the next scheduled change, and must learn
+    of this one."""
+
+    def test_a_draft_given_a_time_moves_the_version_on(self):
+        trip = DelegationFactory()
+        before = version.read()
+        draft = Draft.objects.create(record=trip)
+        assert version.read() == before, "a draft without a time changes no page"
+        draft.go_live_at = timezone.now() + HOUR
+        draft.save()
+        after = version.state()
+        assert after.version > before
+        assert after.next_change_at == draft.go_live_at
+
+    def test_redis_learns_the_drafts_time_with_the_version(self, shared_cache):
+        trip = DelegationFactory()
+        moment = timezone.now() + HOUR
+        Draft.objects.create(record=trip, go_live_at=moment)
+        assert shared_cache.get(version.VERSION_KEY) == version.read()
+        assert shared_cache.get(version.NEXT_CHANGE_KEY) == version.milliseconds(moment)
