@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Value, When
+from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from core.models import Draft, Section
 from core.schedule import scheduled_within
 from delegations.models import Application, Delegation, Dispatch, Inquiry, Photo, Report
 from mail.models import Email
+from pagecache.schedule import NO_CHANGE_AHEAD
 from symposium.models import Symposium
 
 
@@ -195,6 +197,11 @@ def count(item, site_name="admin"):
     return Todo(item, found["count"], url)
 
 
+def ahead_of(now, field):
+    """`field` if it is later than `now`, else a time later than any."""
+    return Case(When(**{f"{field}__gt": now}, then=F(field)), default=Value(NO_CHANGE_AHEAD))
+
+
 @dataclass(frozen=True)
 class Change:
     at: datetime.datetime
@@ -217,8 +224,16 @@ def coming_up(visible, site_name="admin", limit=6):
     for model, one, _ in SCHEDULED:
         if not visible(model):
             continue
-        ahead = model.objects.filter(Q(go_live_at__gt=now) | Q(expires_at__gt=now))
-        for record in ahead.order_by("go_live_at", "expires_at")[: limit * 4]:
+        # The records whose next change comes first: none beyond the first `limit` of
+        # each kind can be among the first `limit` changes.
+        ahead = (
+            model.objects.filter(Q(go_live_at__gt=now) | Q(expires_at__gt=now))
+            .annotate(
+                next_change_at=Least(ahead_of(now, "go_live_at"), ahead_of(now, "expires_at"))
+            )
+            .order_by("next_change_at")
+        )
+        for record in ahead[:limit]:
             for moment, verb in (
                 (record.go_live_at, "goes live"),
                 (record.expires_at, "comes down"),

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from core.dates import DatePrecision
 from core.models import Draft
@@ -225,3 +226,19 @@ def test_without_permission_for_any_of_it_there_is_no_list(client):
     client.force_login(editor)
     page = client.get(reverse("admin:index")).content.decode()
     assert "Needs attention" not in page
+
+
+def test_scheduled_next_lists_the_soonest_changes_whichever_comes_first(admin_client):
+    now = timezone.now()
+    for days in range(20, 50):  # many later changes, each only a take-down time
+        DelegationFactory(expires_at=now + datetime.timedelta(days=days))
+    soon = DelegationFactory(title="Soon", go_live_at=now + datetime.timedelta(days=1))
+    later = DelegationFactory(
+        title="Later",
+        go_live_at=now - datetime.timedelta(days=1),
+        expires_at=now + datetime.timedelta(days=2),
+    )
+    page = admin_client.get(reverse("admin:index"))
+    listed = [change.text for change in page.context["coming_up"]]
+    assert listed[:2] == [f"The trip “{soon}” goes live", f"The trip “{later}” comes down"]
+    assert len(listed) == 6
