@@ -166,9 +166,10 @@ class Lookup:
     - A shared cache (Redis) also keeps a copy of the version, so one round trip fetches
       both the copy and the page. The copy comes with the time of the next scheduled
       change (schedule.py) and is not used from that moment: the database is asked, and
-      the first request to ask moves the version on. version.bump raises the copy *before* its
-      transaction commits, so from the moment an edit is visible in the database the
-      copy is at least as new, and no page rendered before the edit can match it. Pages
+      the first request to ask moves the version on. version.bump raises the copy
+      *before* its transaction commits, so from the moment an edit is visible in the
+      database the copy is at least as new, and no page rendered before the edit can
+      match it. Pages
       are always labelled with the version read from the database before rendering,
       never with the copy, so a copy that runs ahead (an edit rolled back) only costs
       cache misses until it expires. The copy expires after VERSION_COPY_TIMEOUT seconds
